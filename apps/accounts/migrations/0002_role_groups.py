@@ -1,0 +1,16 @@
+"""The four role groups exist from the start; their permissions are synced after every migrate."""
+
+from django.db import migrations
+
+GROUPS = ["Accounting", "Marketer", "Lawyer", "Admin"]
+
+
+def create_groups(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    for name in GROUPS:
+        Group.objects.get_or_create(name=name)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("accounts", "0001_initial"), ("auth", "0012_alter_user_first_name_max_length")]
+    operations = [migrations.RunPython(create_groups, migrations.RunPython.noop)]
