@@ -415,23 +415,30 @@ def days_held(periods: Iterable[tuple[object, dt.date, dt.date | None]], month: 
     return result
 
 
-def prorate(monthly_amount: Decimal, held: Mapping[object, int], days_in_month: int) -> dict[object, Decimal]:
+def prorate(
+    monthly_amount: Decimal, held: Mapping[object, int], days_in_month: int, *, days_in_force: int | None = None
+) -> dict[object, Decimal]:
     """Share a month's fee by days held: `fee × days / days_in_month`, half-up per holder.
 
-    Days nobody held go to the holder `None` (the report's "Unassigned" line), never dropped.
-    Each share is rounded on its own, so the shares may differ from the fee by a kopeck: that is the
-    agreed rule (per number, department and month), and the report shows the shares as they are.
+    Days the fee was in force but nobody held the thing go to the holder `None` (the report's
+    "Unassigned" line), never dropped; `days_in_force` (default: the whole month) is shorter when the
+    number or charge started or ended within the month. Each share is rounded on its own, so the
+    shares may differ from the fee by a kopeck: that is the agreed rule (per number, department and
+    month), and the report shows the shares as they are.
     """
+    in_force = days_in_month if days_in_force is None else days_in_force
+    if not 0 <= in_force <= days_in_month:
+        raise ValueError(f"{in_force} days in force in a month of {days_in_month} days")
     total = sum(held.values())
-    if total > days_in_month:
-        raise ValueError(f"{total} days held in a month of {days_in_month} days: holdings overlap")
+    if total > in_force:
+        raise ValueError(f"{total} days held out of {in_force} days in force: holdings overlap")
     if None in held:
         raise ValueError("a holder of None is reserved for unassigned days")
     shares = {
         holder: half_up(monthly_amount * days / days_in_month) for holder, days in held.items() if days > 0
     }
-    if total < days_in_month:
-        shares[None] = half_up(monthly_amount * (days_in_month - total) / days_in_month)
+    if total < in_force:
+        shares[None] = half_up(monthly_amount * (in_force - total) / days_in_month)
     return shares
 
 

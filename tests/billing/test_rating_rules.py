@@ -389,3 +389,9 @@ def test_overlapping_holdings_are_refused():
 def test_yearly_fees_are_twelfths():
     assert prorate(monthly_amount(D("1200.00"), "yearly"), {"a": 31}, 31) == {"a": D("100.00")}
     assert prorate(monthly_amount(D("1000.00"), "yearly"), {"a": 31}, 31) == {"a": D("83.33")}
+
+
+def test_a_number_in_service_part_of_the_month_is_charged_for_those_days_only():
+    # in service from 21 April (10 of 30 days), held by a salon for the last 5 of them
+    shares = prorate(D("300.00"), {"sales-ufa": 5}, 30, days_in_force=10)
+    assert shares == {"sales-ufa": D("50.00"), None: D("50.00")}
