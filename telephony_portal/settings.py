@@ -5,6 +5,7 @@ DJANGO_ENV=production and must then provide SECRET_KEY, ALLOWED_HOSTS, DATABASE_
 Every variable is documented in .env.example.
 """
 
+import zoneinfo
 from pathlib import Path
 
 import environ
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "apps.telecom",
     "apps.contracts",
     "apps.calls",
+    "apps.billing",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +212,15 @@ CACHES = {
 # Portal
 PORTAL_DEFAULT_CURRENCY = "RUB"
 PORTAL_DEFAULT_REGION = "RU"  # region used to parse national phone numbers such as 8 (843) ...
+# Billing: calendar months of the cost reports are in this zone; VAT for fees no contract names.
+PORTAL_REPORTING_TIMEZONE = env.str("PORTAL_REPORTING_TIMEZONE", default="Europe/Moscow")
+PORTAL_DEFAULT_VAT_RATE = env.str("PORTAL_DEFAULT_VAT_RATE", default="22.00")
+try:
+    zoneinfo.ZoneInfo(PORTAL_REPORTING_TIMEZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+    raise ImproperlyConfigured(
+        f"PORTAL_REPORTING_TIMEZONE={PORTAL_REPORTING_TIMEZONE!r} is not a time zone"
+    ) from exc
 # Fernet key(s) for secrets at rest (connector credentials); not SECRET_KEY. Comma-separated = rotation.
 PORTAL_ENCRYPTION_KEY = env.str("PORTAL_ENCRYPTION_KEY", default="")
 if PRODUCTION and not PORTAL_ENCRYPTION_KEY:

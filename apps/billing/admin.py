@@ -5,14 +5,33 @@ from .models import Budget, ChargeAllocation, CostReport, CostReportLine, RatedC
 
 @admin.register(RatingRun)
 class RatingRunAdmin(admin.ModelAdmin):
-    list_display = ["pk", "period", "contract", "status", "calls", "created", "changed", "unrated", "finished_at"]
+    list_display = [
+        "pk",
+        "period",
+        "contract",
+        "status",
+        "calls",
+        "created",
+        "changed",
+        "unrated",
+        "finished_at",
+    ]
     list_filter = ["status", "period"]
     readonly_fields = [f.name for f in RatingRun._meta.fields]
 
 
 @admin.register(RatedCall)
 class RatedCallAdmin(admin.ModelAdmin):
-    list_display = ["call", "started_at", "department", "status", "call_type", "prefix", "billed_seconds", "cost"]
+    list_display = [
+        "call",
+        "started_at",
+        "department",
+        "status",
+        "call_type",
+        "prefix",
+        "billed_seconds",
+        "cost",
+    ]
     list_filter = ["period", "status", "call_type"]
     list_select_related = ["call", "department"]
     raw_id_fields = ["call"]

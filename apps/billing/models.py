@@ -22,7 +22,9 @@ def validate_first_of_month(value) -> None:
 
 
 def period_field(**kwargs) -> models.DateField:
-    return models.DateField(_("month"), validators=[validate_first_of_month], help_text="YYYY-MM-01", **kwargs)
+    return models.DateField(
+        _("month"), validators=[validate_first_of_month], help_text="YYYY-MM-01", **kwargs
+    )
 
 
 class RatingRun(TimeStampedModel):
@@ -132,7 +134,8 @@ class RatedCall(models.Model):
         verbose_name_plural = _("rated calls")
         constraints = [
             models.CheckConstraint(
-                condition=Q(cost__isnull=True, status="unrated") | (Q(cost__isnull=False) & ~Q(status="unrated")),
+                condition=Q(cost__isnull=True, status="unrated")
+                | (Q(cost__isnull=False) & ~Q(status="unrated")),
                 name="%(app_label)s_%(class)s_cost_empty_iff_unrated",
             ),
             models.CheckConstraint(
@@ -147,7 +150,9 @@ class RatedCall(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"call {self.call_id}: {self.get_status_display()} {self.cost if self.cost is not None else '—'}"
+        return (
+            f"call {self.call_id}: {self.get_status_display()} {self.cost if self.cost is not None else '—'}"
+        )
 
 
 class ChargeAllocation(models.Model):
@@ -222,7 +227,9 @@ class CostReport(TimeStampedModel):
     period = period_field(unique=True)
     currency = currency_field()
     rated_at = models.DateTimeField(_("calls last rated"), null=True, blank=True)
-    rerated = models.BooleanField(_("re-rated"), default=False, help_text=_("Calls were rated more than once."))
+    rerated = models.BooleanField(
+        _("re-rated"), default=False, help_text=_("Calls were rated more than once.")
+    )
     built_at = models.DateTimeField(_("built at"))
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
 
@@ -269,7 +276,9 @@ class CostReportLine(models.Model):
         verbose_name = _("cost report line")
         verbose_name_plural = _("cost report lines")
         constraints = [
-            models.UniqueConstraint(fields=["report", "department"], name="%(app_label)s_%(class)s_unique_dept"),
+            models.UniqueConstraint(
+                fields=["report", "department"], name="%(app_label)s_%(class)s_unique_dept"
+            ),
             models.UniqueConstraint(
                 fields=["report"],
                 condition=Q(department__isnull=True),
@@ -313,7 +322,9 @@ class Budget(TimeStampedModel):
         verbose_name = _("budget")
         verbose_name_plural = _("budgets")
         constraints = [
-            models.UniqueConstraint(fields=["department", "period"], name="%(app_label)s_%(class)s_unique_month"),
+            models.UniqueConstraint(
+                fields=["department", "period"], name="%(app_label)s_%(class)s_unique_month"
+            ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="%(app_label)s_%(class)s_not_negative"),
         ]
 

@@ -416,7 +416,11 @@ def days_held(periods: Iterable[tuple[object, dt.date, dt.date | None]], month: 
 
 
 def prorate(
-    monthly_amount: Decimal, held: Mapping[object, int], days_in_month: int, *, days_in_force: int | None = None
+    monthly_amount: Decimal,
+    held: Mapping[object, int],
+    days_in_month: int,
+    *,
+    days_in_force: int | None = None,
 ) -> dict[object, Decimal]:
     """Share a month's fee by days held: `fee × days / days_in_month`, half-up per holder.
 

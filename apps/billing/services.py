@@ -122,7 +122,9 @@ class _TariffBooks:
 
 def _tariffs_overlapping(start: dt.date, end: dt.date, *, statuses=RATING_STATUSES) -> list[Tariff]:
     return list(
-        Tariff.objects.filter(contract__status__in=statuses).overlapping(start, end).select_related("contract")
+        Tariff.objects.filter(contract__status__in=statuses)
+        .overlapping(start, end)
+        .select_related("contract")
     )
 
 
@@ -148,7 +150,9 @@ def _call_rows(month: Month, coverage: _Coverage) -> Iterator[_CallRow]:
     """Every call record of the month, in chronological order, with what the rules need."""
     zone = reporting_zone()
     start, end = month.utc_bounds(zone)
-    lines = {pk: (area, trunk) for pk, area, trunk in Line.objects.values_list("pk", "city__area_code", "trunk_id")}
+    lines = {
+        pk: (area, trunk) for pk, area, trunk in Line.objects.values_list("pk", "city__area_code", "trunk_id")
+    }
     line_by_trunk = {trunk: pk for pk, (_area, trunk) in lines.items() if trunk}
     numbers = {
         pk: (kind, area)
@@ -172,9 +176,19 @@ def _call_rows(month: Month, coverage: _Coverage) -> Iterator[_CallRow]:
             "department_id",
         )
     )
-    for pk, started_at, billsec, disposition, direction, caller, callee, number_id, line_id, trunk, dept in (
-        rows.iterator(chunk_size=BATCH)
-    ):
+    for (
+        pk,
+        started_at,
+        billsec,
+        disposition,
+        direction,
+        caller,
+        callee,
+        number_id,
+        line_id,
+        trunk,
+        dept,
+    ) in rows.iterator(chunk_size=BATCH):
         if line_id is None and trunk:
             line_id = line_by_trunk.get(trunk_name(trunk))
         number_kind, number_area = numbers.get(number_id, (None, None))
@@ -438,7 +452,9 @@ def _number_contracts(start: dt.date, end: dt.date) -> dict[int, tuple[int, Deci
     return result
 
 
-def _charge_holders(charge: RecurringCharge, charge_numbers) -> list[tuple[int | None, dt.date, dt.date | None]]:
+def _charge_holders(
+    charge: RecurringCharge, charge_numbers
+) -> list[tuple[int | None, dt.date, dt.date | None]]:
     """Who a charge is for, as effective-dated holder rows (an empty list means Unassigned)."""
     if charge.department_id:
         return [(charge.department_id, charge.valid_from, charge.valid_to)]
@@ -470,7 +486,11 @@ def _allocate_charge(charge: RecurringCharge, month: Month, charge_numbers) -> l
         )
         return [
             ChargeAllocation(
-                department_id=dept_id, kind=ChargeAllocation.Kind.ONE_OFF, days=1, amount=charge.amount, **common
+                department_id=dept_id,
+                kind=ChargeAllocation.Kind.ONE_OFF,
+                days=1,
+                amount=charge.amount,
+                **common,
             )
         ]
     in_force = _clip(charge.valid_from, charge.valid_to, start, end)
@@ -754,3 +774,85 @@ def whatif_price(*, month: Month, tariff: Tariff, contract: Contract | None = No
         by_destination=sorted(by_dest.values(), key=lambda x: (-abs(x.difference), x.label)),
         total=total,
     )
+
+
+def rating_run_summary(run: RatingRun) -> dict:
+    return {
+        "run": run.pk,
+        "month": f"{run.period:%Y-%m}",
+        "contract": run.contract.code if run.contract_id else None,
+        "status": run.status,
+        "calls": run.calls,
+        "created": run.created,
+        "changed": run.changed,
+        "unchanged": run.unchanged,
+        "unrated": run.unrated,
+        "rated_at": run.finished_at.isoformat() if run.finished_at else None,
+    }
+
+
+# --- Rendering ----------------------------------------------------------------------------------
+
+
+def cost_trend(*, month: Month, months: int = 12) -> list[tuple[str, Decimal]]:
+    """Net cost per month for the `months` months ending with `month` (0 where no report was built)."""
+    labels = []
+    current = month
+    for _ in range(months):
+        labels.append(current)
+        current = current.previous()
+    labels.reverse()
+    first = labels[0].first_day
+    totals: dict[dt.date, Decimal] = defaultdict(lambda: ZERO)
+    net_fields = [*CostReportLine.USAGE_FIELDS, "recurring", "one_time"]
+    rows = (
+        CostReportLine.objects.filter(report__period__gte=first, report__period__lte=month.first_day)
+        .values("report__period")
+        .annotate(**{f: Sum(f) for f in net_fields})
+        .order_by()
+    )
+    for row in rows:
+        totals[row["report__period"]] = sum((row[f] or ZERO for f in net_fields), ZERO)
+    return [(str(m), totals[m.first_day]) for m in labels]
+
+
+def cost_report_details(report: CostReport) -> dict[int | None, dict]:
+    """Per department: the fees behind its recurring/one-off figures and its top destinations."""
+    period = report.period
+    details: dict[int | None, dict] = defaultdict(lambda: {"fees": [], "destinations": []})
+    for fee in ChargeAllocation.objects.filter(period=period).order_by(
+        "department_id", "kind", "description"
+    ):
+        details[fee.department_id]["fees"].append(fee)
+    destinations = (
+        RatedCall.objects.filter(period=period, status=rating.Status.RATED)
+        .values("department_id", "prefix", "rate__destination")
+        .annotate(calls=Count("pk"), cost=Sum("cost"), seconds=Sum("billed_seconds"))
+        .order_by("department_id", "-cost", "prefix")
+    )
+    for row in destinations:
+        target = details[row["department_id"]]["destinations"]
+        if len(target) < 10:
+            target.append(row)
+    return dict(details)
+
+
+def cost_report_render(report: CostReport, *, fmt: str) -> bytes:
+    import json
+
+    from . import exports
+
+    data = cost_report_data(report)
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+    if fmt == "csv":
+        return exports.to_csv(data)
+    if fmt == "xlsx":
+        return exports.to_xlsx(data)
+    if fmt == "pdf":
+        details = cost_report_details(report)
+        codes = dict(Department.objects.values_list("pk", "code"))
+        per_code = {codes.get(k, ""): v for k, v in details.items() if k is not None}
+        chart = exports.trend_svg(cost_trend(month=Month.of(report.period)), title="Net cost, last 12 months")
+        return exports.to_pdf(data, departments_detail=per_code, chart=chart)
+    raise ValueError(f"unknown report format {fmt!r}")
