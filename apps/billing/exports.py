@@ -1,4 +1,4 @@
-"""The monthly cost report as files: CSV, XLSX, PDF (WeasyPrint), and the SVG chart shared with the web page."""
+"""The monthly cost report as files (CSV, XLSX, PDF via WeasyPrint) and the SVG chart the web page shares."""
 
 from __future__ import annotations
 
@@ -65,10 +65,7 @@ def _flat(line: dict, **names) -> dict:
     for key, _label in COLUMNS:
         if key in names:
             continue
-        if key in line["usage_by_type"]:
-            value = line["usage_by_type"][key]
-        else:
-            value = line.get(key)
+        value = line["usage_by_type"][key] if key in line["usage_by_type"] else line.get(key)
         if key in MONEY_COLUMNS and value is not None:
             value = Decimal(value)
         row[key] = value

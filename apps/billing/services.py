@@ -57,9 +57,9 @@ class _Coverage:
         # last wins, deterministically, so re-rating gives the same answer.
         best = None
         for valid_from, valid_to, contract_id in rows:
-            if valid_from <= day and (valid_to is None or day < valid_to):
-                if best is None or (valid_from, contract_id) > best[:2]:
-                    best = (valid_from, contract_id)
+            covers = valid_from <= day and (valid_to is None or day < valid_to)
+            if covers and (best is None or (valid_from, contract_id) > best):
+                best = (valid_from, contract_id)
         return best[1] if best else None
 
     def contract_for_line(self, line_id: int, day: dt.date) -> int | None:

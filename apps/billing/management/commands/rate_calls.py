@@ -46,6 +46,7 @@ class Command(BaseCommand):
             self.stdout.write("no calls waiting to be rated")
         for item in summary:
             self.stdout.write(
-                f"{item['month']}: {item['calls']} calls — {item['created']} newly rated, {item['changed']} changed, "
-                f"{item['unchanged']} unchanged, {item['unrated']} unrated (run #{item['run']})"
+                f"{item['month']}: {item['calls']} calls — {item['created']} newly rated, "
+                f"{item['changed']} changed, {item['unchanged']} unchanged, {item['unrated']} unrated "
+                f"(run #{item['run']})"
             )
