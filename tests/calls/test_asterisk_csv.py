@@ -166,7 +166,7 @@ fragments = st.sampled_from(
         "\ufeff",
         "é",
         "\udcff",
-    ]  # fmt: skip
+    ]
 )
 
 

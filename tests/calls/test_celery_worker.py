@@ -53,7 +53,8 @@ def test_a_run_enqueued_twice_on_a_real_worker_is_processed_once(tmp_path, setti
     db = connection.settings_dict
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/"
+        f"{db['NAME']}",
         "REDIS_URL": REDIS_DB_URL,
         "CELERY_BROKER_URL": REDIS_DB_URL,
         "CELERY_TASK_ALWAYS_EAGER": "false",
@@ -77,7 +78,7 @@ def test_a_run_enqueued_twice_on_a_real_worker_is_processed_once(tmp_path, setti
                 "--without-heartbeat",
                 "--without-gossip",
                 "--without-mingle",
-            ],  # fmt: skip
+            ],
             cwd=ROOT,
             env=env,
             stdout=log,

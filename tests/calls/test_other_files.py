@@ -110,7 +110,7 @@ def test_durations_in_seconds_or_minutes_and_seconds():
 def test_statement_without_a_profile_is_a_connector_error():
     from apps.calls.connectors.base import Context
 
-    with pytest.raises(ConnectorError, match="settings.profile"):
+    with pytest.raises(ConnectorError, match=r"settings\.profile"):
         list(OperatorStatementConnector(Context()).read_file(io.BytesIO(b"x")))
 
 
