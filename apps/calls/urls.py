@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "calls"
+urlpatterns = [
+    path("calls/upload/", views.upload, name="upload"),
+    path("calls/runs/<int:pk>/", views.run_detail, name="run"),
+    path("calls/sources/", views.source_list, name="sources"),
+    path("calls/sources/<slug:slug>/", views.source_detail, name="source"),
+]
