@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("apps.company.api.urls")),
     path("", include("apps.telecom.api.urls")),
     path("", include("apps.calls.api.urls")),
+    path("", include("apps.billing.api.urls")),
 ]
 
 urlpatterns = [
@@ -26,4 +27,5 @@ urlpatterns = [
     path("", include("apps.company.urls")),
     path("", include("apps.telecom.urls")),
     path("", include("apps.calls.urls")),
+    path("", include("apps.billing.urls")),
 ]

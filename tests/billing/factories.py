@@ -1,4 +1,4 @@
-"""Factories for call records (the calls app keeps none yet) and billing models."""
+"""Billing factories; call records reuse the calls app's factory with billing-friendly defaults."""
 
 from __future__ import annotations
 
@@ -8,34 +8,21 @@ from decimal import Decimal
 import factory
 
 from apps.billing.models import Budget
-from apps.calls.models import CallRecord, Source
+from tests.calls import factories as calls_factories
 from tests.factories import DepartmentFactory
 
 
-class SourceFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Source
-        django_get_or_create = ("slug",)
+class CallRecordFactory(calls_factories.CallRecordFactory):
+    """An answered outbound call from our Kazan number at 09:00 UTC on 10 March 2026."""
 
-    slug = "asterisk-test"
-    connector = "asterisk_csv"
-    timezone = "Europe/Moscow"
-
-
-class CallRecordFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = CallRecord
-
-    source = factory.SubFactory(SourceFactory)
-    external_id = factory.Sequence(lambda n: f"cdr-{n}")
     started_at = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
     billsec = 60
     duration = factory.LazyAttribute(lambda o: o.billsec + 5)
     ended_at = factory.LazyAttribute(lambda o: o.started_at + dt.timedelta(seconds=o.duration))
-    direction = CallRecord.Direction.OUT
-    disposition = CallRecord.Disposition.ANSWERED
+    answered_at = factory.LazyAttribute(lambda o: o.started_at + dt.timedelta(seconds=5))
     caller = "+78432000001"
     callee = "89171234567"
+    extension = ""
 
 
 class BudgetFactory(factory.django.DjangoModelFactory):
