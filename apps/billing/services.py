@@ -583,13 +583,16 @@ def cost_report_build(*, month: Month) -> CostReport:
         target.budget = budgets.get(dept_id)
 
     last = RatedCall.objects.filter(period=period).aggregate(at=Max("rated_at"))["at"]
-    runs = RatingRun.objects.filter(period=period, status=RatingRun.Status.SUCCEEDED).count()
+    # Re-rated = a later run changed stored outcomes (a run that changed nothing re-rated nothing).
+    rerated = RatingRun.objects.filter(
+        period=period, status=RatingRun.Status.SUCCEEDED, changed__gt=0
+    ).exists()
     report, _created = CostReport.objects.update_or_create(
         period=period,
         defaults={
             "currency": settings.PORTAL_DEFAULT_CURRENCY,
             "rated_at": last,
-            "rerated": runs > 1,
+            "rerated": rerated,
             "built_at": timezone.now(),
         },
     )
@@ -856,3 +859,59 @@ def cost_report_render(report: CostReport, *, fmt: str) -> bytes:
         chart = exports.trend_svg(cost_trend(month=Month.of(report.period)), title="Net cost, last 12 months")
         return exports.to_pdf(data, departments_detail=per_code, chart=chart)
     raise ValueError(f"unknown report format {fmt!r}")
+
+
+# --- Monthly e-mail -----------------------------------------------------------------------------
+
+
+def accounting_recipients() -> list[str]:
+    from django.contrib.auth import get_user_model
+
+    from apps.accounts.roles import GROUP_NAMES, Role
+
+    users = get_user_model().objects.filter(is_active=True, groups__name=GROUP_NAMES[Role.ACCOUNTING])
+    return sorted(set(users.exclude(email="").values_list("email", flat=True)))
+
+
+def cost_report_email(*, month: Month, today: dt.date | None = None) -> bool:
+    """E-mail the closed month's report (PDF attached) to accounting, once. True if it was sent now.
+
+    The month is closed once it is over in the reporting zone; new calls are rated and the report
+    rebuilt first. The report row is claimed with a conditional update, so a redelivered task or a
+    second worker does not send it twice; a failed send releases the claim for the next attempt.
+    """
+    from django.core.mail import EmailMessage
+
+    today = today or rating.local_day(timezone.now(), reporting_zone())
+    if today < month.next_first_day:
+        return False
+    already = CostReport.objects.filter(period=month.first_day, emailed_at__isnull=False).exists()
+    recipients = accounting_recipients()
+    if already or not recipients:
+        return False
+    calls_rate(month=month)
+    report = cost_report_build(month=month)
+    if (
+        CostReport.objects.filter(pk=report.pk, emailed_at__isnull=True).update(emailed_at=timezone.now())
+        != 1
+    ):
+        return False
+    data = cost_report_data(report)
+    try:
+        message = EmailMessage(
+            subject=f"Telephony costs {month}: net {data['totals']['net']} {data['currency']}",
+            body=(
+                f"The telephony cost report for {month} is attached.\n"
+                f"Net {data['totals']['net']}, VAT {data['totals']['vat']}, gross {data['totals']['gross']} "
+                f"{data['currency']}; {data['totals']['unrated_calls']} unrated calls.\n"
+            ),
+            to=recipients,
+        )
+        message.attach(
+            f"telephony-costs-{month}.pdf", cost_report_render(report, fmt="pdf"), "application/pdf"
+        )
+        message.send()
+    except Exception:
+        CostReport.objects.filter(pk=report.pk).update(emailed_at=None)
+        raise
+    return True

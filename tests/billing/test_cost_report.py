@@ -23,7 +23,7 @@ from apps.billing.services import (
     cost_report_data,
     cost_report_render,
 )
-from apps.contracts.models import RecurringCharge
+from apps.contracts.models import Rate, RecurringCharge
 from apps.telecom.models import NumberAssignment
 from tests.contracts.factories import RecurringChargeFactory
 from tests.factories import NumberAssignmentFactory
@@ -193,6 +193,9 @@ def test_report_json_has_the_agreed_shape_with_money_as_decimal_strings(month_of
 def test_report_is_replaced_not_appended_and_shows_it_was_re_rated(month_of_calls):
     first = cost_report_build(month=MARCH)
     assert not first.rerated
+    calls_rate(month=MARCH)
+    assert not cost_report_build(month=MARCH).rerated  # nothing changed: nothing re-rated
+    Rate.objects.filter(prefix="79").update(price_per_minute=D("1.10"))
     calls_rate(month=MARCH)
     second = cost_report_build(month=MARCH)
     assert CostReport.objects.count() == 1

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from apps.billing.models import Budget, CostReport
 from apps.billing.rating import Month
 from apps.billing.services import calls_rate, cost_report_build, whatif_price
-from apps.contracts.models import Contract
+from apps.contracts.models import Contract, Rate
 from tests.contracts.factories import ContractFactory, RateFactory, TariffFactory
 
 from .factories import CallRecordFactory
@@ -74,12 +74,18 @@ def test_rated_calls_api_filters_by_month_department_and_status_without_n_plus_o
 
 def test_report_page_shows_totals_downloads_and_the_re_rated_mark(rated_march, client_as):
     cost_report_build(month=MARCH)
-    calls_rate(month=MARCH)
+    calls_rate(month=MARCH)  # same inputs: nothing changes, nothing is marked
     cost_report_build(month=MARCH)
     page = client_as("accounting").get("/costs/2026-03/").content.decode()
     assert "Download PDF" in page and "Download XLSX" in page
-    assert "re-rated" in page
+    assert "re-rated" not in page
     assert "503.30" in page  # net total: 3.30 usage + 500.00 rent of the Kazan number
+    Rate.objects.filter(prefix="79").update(price_per_minute=D("1.00"))  # a corrected tariff
+    calls_rate(month=MARCH)
+    cost_report_build(month=MARCH)
+    page = client_as("accounting").get("/costs/2026-03/").content.decode()
+    assert "re-rated" in page
+    assert "502.90" in page  # the mobile call now costs 0.50 + 2 × 1.00
 
 
 def test_rebuild_is_for_accounting_only_and_replaces_the_report(rated_march, client_as):
