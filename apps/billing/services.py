@@ -8,14 +8,16 @@ stores the outcome. Prefix lookup is in memory: a run does a fixed number of que
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
@@ -277,41 +279,57 @@ def _comparable(values: dict) -> tuple:
     return tuple(out)
 
 
-@transaction.atomic
-def calls_rate(*, month: Month, contract: Contract | None = None) -> RatingRun:
-    """Rate (or re-rate) every call of `month`; with `contract`, write only that contract's calls.
-
-    Idempotent: a row is rewritten (and stamped with this run's time) only when its outcome changed.
-    """
-    now = timezone.now()
-    period = month.first_day
-    run = RatingRun.objects.create(
-        period=period, contract=contract, status=RatingRun.Status.RUNNING, started_at=now
-    )
+def _outcomes(month: Month) -> Iterator[tuple[int, dict]]:
+    """(call id, stored values) for every call of the month, rated in chronological order."""
     start, end = month.first_day, month.next_first_day
     coverage = _load_coverage(start, end)
     books = _TariffBooks(_tariffs_overlapping(start, end))
     ledger = rating.IncludedMinutesLedger()
-    existing = {
-        values["call_id"]: values
-        for values in RatedCall.objects.filter(period=period).values("call_id", *[f for f in _COMPARED])
-    }
-    label = str(month)
-    to_create, to_update, seen = [], [], set()
-    counts = {"calls": 0, "created": 0, "changed": 0, "unchanged": 0, "unrated": 0}
+    label, period = str(month), month.first_day
     for row in _call_rows(month, coverage):
         book = books.book_for(row.contract_id, row.day)
         result = rating.rate_call(row.facts, book, month=label, ledger=ledger)
-        if contract is not None:
-            old = existing.get(row.facts.call_id)
-            if row.contract_id != contract.pk and (old is None or old["contract_id"] != contract.pk):
-                continue
-        values = _outcome(row, book, result, books, period)
-        call_id = row.facts.call_id
+        yield row.facts.call_id, _outcome(row, book, result, books, period)
+
+
+@transaction.atomic
+def calls_rate(*, month: Month, contract: Contract | None = None) -> RatingRun:
+    """Rate (or re-rate) every call of `month`; with `contract`, write only that contract's calls
+    (those it prices now, and those it priced before).
+
+    Idempotent: a row is rewritten (and stamped with this run's time) only when its outcome changed.
+    Included minutes need every call of the month in order, so the whole month is always computed.
+    """
+    now = timezone.now()
+    run = RatingRun.objects.create(
+        period=month.first_day, contract=contract, status=RatingRun.Status.RUNNING, started_at=now
+    )
+    store = _store_copy if connection.vendor == "postgresql" else _store_orm
+    counts = store(month=month, contract_id=contract.pk if contract else None, now=now)
+    RatingRun.objects.filter(pk=run.pk).update(
+        status=RatingRun.Status.SUCCEEDED, finished_at=timezone.now(), **counts
+    )
+    run.refresh_from_db()
+    return run
+
+
+def _store_orm(*, month: Month, contract_id: int | None, now: dt.datetime) -> dict:
+    """Portable path (SQLite): compare with the stored rows in memory, write only differences."""
+    period = month.first_day
+    existing = {
+        values["call_id"]: values
+        for values in RatedCall.objects.filter(period=period).values("call_id", *_COMPARED)
+    }
+    to_create, to_update, seen = [], [], set()
+    counts = {"calls": 0, "created": 0, "changed": 0, "unchanged": 0, "unrated": 0}
+    for call_id, values in _outcomes(month):
+        old = existing.get(call_id)
+        others = contract_id is not None and values["contract_id"] != contract_id
+        if others and (old is None or old["contract_id"] != contract_id):
+            continue
         seen.add(call_id)
         counts["calls"] += 1
-        counts["unrated"] += result.status is rating.Status.UNRATED
-        old = existing.get(call_id)
+        counts["unrated"] += values["status"] == rating.Status.UNRATED
         if old is None:
             to_create.append(RatedCall(call_id=call_id, rated_at=now, **values))
             counts["created"] += 1
@@ -326,15 +344,122 @@ def calls_rate(*, month: Month, contract: Contract | None = None) -> RatingRun:
     RatedCall.objects.bulk_create(to_create, batch_size=BATCH)
     if to_update:
         RatedCall.objects.bulk_update(to_update, [*_COMPARED, "rated_at"], batch_size=1000)
-    if contract is None:
+    if contract_id is None:
         stale = set(existing) - seen
         if stale:
             RatedCall.objects.filter(call_id__in=stale).delete()
-    RatingRun.objects.filter(pk=run.pk).update(
-        status=RatingRun.Status.SUCCEEDED, finished_at=timezone.now(), **counts
-    )
-    run.refresh_from_db()
-    return run
+    return counts
+
+
+_STAGE = "billing_ratedcall_stage"
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_field(value) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _store_copy(*, month: Month, contract_id: int | None, now: dt.datetime) -> dict:
+    """PostgreSQL path: COPY every outcome into a temporary table, then three set-based statements
+    insert the new rows, update only rows whose outcome differs, and delete rows of calls gone."""
+    period = month.first_day
+    columns = ["call_id", *[_column(name) for name in _COMPARED]]
+    unrated = 0
+
+    def lines():
+        nonlocal unrated
+        for call_id, values in _outcomes(month):
+            unrated += values["status"] == rating.Status.UNRATED and (
+                contract_id is None or values["contract_id"] == contract_id
+            )
+            yield "\t".join([str(call_id), *(_copy_field(values[name]) for name in _COMPARED)]) + "\n"
+
+    # The calls are read on this same connection, so the outcomes are spooled first (to disk beyond
+    # 64 MB) and copied afterwards: a connection cannot query while a COPY is in progress.
+    with tempfile.SpooledTemporaryFile(max_size=64 << 20, mode="w+b") as spool:
+        writer = io.TextIOWrapper(spool, encoding="utf-8", newline="")
+        batch: list[str] = []
+        for line in lines():
+            batch.append(line)
+            if len(batch) >= BATCH:
+                writer.write("".join(batch))
+                batch = []
+        writer.write("".join(batch))
+        writer.flush()
+        writer.detach()  # keep the spool open when the wrapper goes
+        spool.seek(0)
+        return _apply_stage(
+            spool, period=period, contract_id=contract_id, now=now, columns=columns, unrated=unrated
+        )
+
+
+def _apply_stage(spool, *, period, contract_id, now, columns, unrated) -> dict:
+    table = RatedCall._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {_STAGE}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {_STAGE} ON COMMIT DROP AS "
+            f"SELECT {', '.join(columns)} FROM {table} WITH NO DATA"
+        )
+        cursor.cursor.copy_expert(f"COPY {_STAGE} ({', '.join(columns)}) FROM STDIN", spool)
+        cursor.execute(f"ANALYZE {_STAGE}")
+        if contract_id is None:
+            calls = _scalar(cursor, f"SELECT count(*) FROM {_STAGE}")
+        else:
+            calls = _scalar(
+                cursor,
+                f"SELECT count(*) FROM {_STAGE} s LEFT JOIN {table} r ON r.call_id = s.call_id "
+                f"WHERE s.contract_id = %(c)s OR r.contract_id = %(c)s",
+                {"c": contract_id},
+            )
+        # Re-rating one contract touches the calls it prices now or priced before.
+        scope = "" if contract_id is None else "AND (s.contract_id = %(c)s OR r.contract_id = %(c)s)"
+        compared = [_column(name) for name in _COMPARED]
+        cursor.execute(
+            f"UPDATE {table} r SET {', '.join(f'{c} = s.{c}' for c in compared)}, rated_at = %(now)s "
+            f"FROM {_STAGE} s WHERE r.call_id = s.call_id {scope} "
+            f"AND ({', '.join('r.' + c for c in compared)}) "
+            f"IS DISTINCT FROM ({', '.join('s.' + c for c in compared)})",
+            {"now": now, "c": contract_id},
+        )
+        changed = cursor.rowcount
+        insert_scope = "" if contract_id is None else "AND s.contract_id = %(c)s"
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}, rated_at) "
+            f"SELECT {', '.join('s.' + c for c in columns)}, %(now)s FROM {_STAGE} s "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} r WHERE r.call_id = s.call_id) {insert_scope}",
+            {"now": now, "c": contract_id},
+        )
+        created = cursor.rowcount
+        if contract_id is None:
+            cursor.execute(
+                f"DELETE FROM {table} r WHERE r.period = %(p)s "
+                f"AND NOT EXISTS (SELECT 1 FROM {_STAGE} s WHERE s.call_id = r.call_id)",
+                {"p": period},
+            )
+        cursor.execute(f"DROP TABLE {_STAGE}")
+    return {
+        "calls": calls,
+        "created": created,
+        "changed": changed,
+        "unchanged": calls - created - changed,
+        "unrated": unrated,
+    }
+
+
+def _column(name: str) -> str:
+    return RatedCall._meta.get_field(name.removesuffix("_id")).column
+
+
+def _scalar(cursor, sql: str, params=None):
+    cursor.execute(sql, params or {})
+    return cursor.fetchone()[0]
 
 
 def calls_rate_new() -> list[RatingRun]:
