@@ -54,6 +54,9 @@ def _international(rest: str) -> bool:
     return INTERNATIONAL_MIN_DIGITS <= len(rest) <= INTERNATIONAL_MAX_DIGITS
 
 
+_TYPING = str.maketrans("", "", " -.()\t")
+
+
 def destination_digits(raw: str, *, area_code: str | None) -> Destination:
     """Turn a dialled number into the digits rates are looked up by.
 
@@ -66,13 +69,17 @@ def destination_digits(raw: str, *, area_code: str | None) -> Destination:
     """
     text = (raw or "").strip()
     plus = text.startswith("+")
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if not digits:
-        return Destination(DestinationKind.INVALID, reason=f"no digits in {raw!r}")
-    if not digits.isascii():
-        return Destination(DestinationKind.INVALID, reason=f"{raw!r} has non-ASCII digits")
-    if len(digits) != len("".join(ch for ch in text if ch not in " -.()+\t")):
-        return Destination(DestinationKind.INVALID, reason=f"{raw!r} is not a phone number")
+    bare = text[1:] if plus else text
+    if bare.isascii() and bare.isdigit():
+        digits = bare  # the usual case: nothing typed but digits
+    else:
+        digits = "".join(ch for ch in text if ch.isdigit())
+        if not digits:
+            return Destination(DestinationKind.INVALID, reason=f"no digits in {raw!r}")
+        if not digits.isascii():
+            return Destination(DestinationKind.INVALID, reason=f"{raw!r} has non-ASCII digits")
+        if len(digits) != len(bare.translate(_TYPING)):
+            return Destination(DestinationKind.INVALID, reason=f"{raw!r} is not a phone number")
     if plus:
         return Destination(DestinationKind.EXTERNAL, digits)
     if len(digits) == 11 and digits[0] == "7":

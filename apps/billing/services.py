@@ -365,6 +365,21 @@ def _copy_field(value) -> str:
     return str(value)
 
 
+def _copy_line(call_id: int, v: dict) -> str:
+    """One stage row in COPY text format, field by field in `_COMPARED` order (the hot loop)."""
+    n = "\\N"
+    cost = v["cost"]
+    return (
+        f"{call_id}\t{v['period'].isoformat()}\t{v['started_at'].isoformat()}\t"
+        f"{n if v['department_id'] is None else v['department_id']}\t{v['status']}\t{v['call_type']}\t"
+        f"{n if v['contract_id'] is None else v['contract_id']}\t"
+        f"{n if v['tariff_id'] is None else v['tariff_id']}\t"
+        f"{n if v['rate_id'] is None else v['rate_id']}\t{v['destination']}\t{v['prefix']}\t"
+        f"{v['billed_seconds']}\t{v['included_seconds']}\t{n if cost is None else cost}\t{v['currency']}\t"
+        f"{v['vat_rate']}\t{_copy_field(v['reason'])}\n"
+    )
+
+
 def _store_copy(*, month: Month, contract_id: int | None, now: dt.datetime) -> dict:
     """PostgreSQL path: COPY every outcome into a temporary table, then three set-based statements
     insert the new rows, update only rows whose outcome differs, and delete rows of calls gone."""
@@ -378,7 +393,7 @@ def _store_copy(*, month: Month, contract_id: int | None, now: dt.datetime) -> d
             unrated += values["status"] == rating.Status.UNRATED and (
                 contract_id is None or values["contract_id"] == contract_id
             )
-            yield "\t".join([str(call_id), *(_copy_field(values[name]) for name in _COMPARED)]) + "\n"
+            yield _copy_line(call_id, values)
 
     # The calls are read on this same connection, so the outcomes are spooled first (to disk beyond
     # 64 MB) and copied afterwards: a connection cannot query while a COPY is in progress.
