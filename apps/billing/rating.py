@@ -39,7 +39,7 @@ class DestinationKind(enum.StrEnum):
     INVALID = "invalid"  # none of the rules gives a number: the call is unrated
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Destination:
     kind: DestinationKind
     digits: str = ""
@@ -278,7 +278,7 @@ class TariffBook:
     currency: str = "RUB"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CallFacts:
     """What the engine needs to know about one call record."""
 
@@ -292,7 +292,7 @@ class CallFacts:
     inbound_toll_free: bool = False  # inbound to an 8-800 number of ours
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Rating:
     """The outcome for one call; `cost` is None exactly when the call is unrated."""
 

@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import re
 import tempfile
+import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -139,7 +140,7 @@ def trunk_name(channel: str) -> str:
     return match["name"] if match else ""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _CallRow:
     facts: rating.CallFacts
     department_id: int | None
@@ -151,6 +152,7 @@ class _CallRow:
 def _call_rows(month: Month, coverage: _Coverage) -> Iterator[_CallRow]:
     """Every call record of the month, in chronological order, with what the rules need."""
     zone = reporting_zone()
+    tz = zoneinfo.ZoneInfo(zone)
     start, end = month.utc_bounds(zone)
     lines = {
         pk: (area, trunk) for pk, area, trunk in Line.objects.values_list("pk", "city__area_code", "trunk_id")
@@ -197,7 +199,7 @@ def _call_rows(month: Month, coverage: _Coverage) -> Iterator[_CallRow]:
         inbound_toll_free = direction == CallRecord.Direction.IN and number_kind == toll_free
         outbound = direction == CallRecord.Direction.OUT
         area = lines[line_id][0] if line_id in lines else number_area
-        day = rating.local_day(started_at, zone)
+        day = started_at.astimezone(tz).date()
         trunk_named = bool(line_id or trunk)
         if inbound_toll_free:
             contract_id = coverage.contract_for_number(number_id, day)
