@@ -6,6 +6,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.pages import search_q
+
 from .models import City, Department, Employee
 
 
@@ -17,7 +19,7 @@ class CityPageFilter(django_filters.FilterSet):
         fields = ["q"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(area_code__startswith=value))
+        return queryset.filter(search_q(["name"], value) | Q(area_code__startswith=value.strip()))
 
 
 class DepartmentPageFilter(django_filters.FilterSet):
@@ -31,12 +33,7 @@ class DepartmentPageFilter(django_filters.FilterSet):
         fields = ["q", "city", "kind", "is_active"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(code__icontains=value)
-            | Q(name__icontains=value)
-            | Q(address__icontains=value)
-            | Q(cost_centre__icontains=value)
-        )
+        return queryset.filter(search_q(["code", "name", "address", "cost_centre"], value))
 
 
 class EmployeePageFilter(django_filters.FilterSet):
@@ -53,6 +50,4 @@ class EmployeePageFilter(django_filters.FilterSet):
         fields = ["q", "city", "department"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(name__icontains=value) | Q(position__icontains=value) | Q(email__icontains=value)
-        )
+        return queryset.filter(search_q(["name", "position", "email"], value))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db.models import Q
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
@@ -39,3 +40,18 @@ class PortalTemplateView(PortalPageMixin, TemplateView):
 def local_today() -> dt.date:
     """Today in the portal's zone: the day whose assignments count as "current"."""
     return timezone.localdate()
+
+
+def search_q(fields: list[str], value: str) -> Q:
+    """`value` in any of `fields`, ignoring case — Cyrillic included.
+
+    SQLite folds case only for ASCII, so "алсу" would miss "Алсу" on the embedded database; the usual
+    spellings of the term (as typed, lower, upper, capitalised, title) are looked for as well.
+    """
+    value = value.strip()
+    variants = {value, value.lower(), value.upper(), value.capitalize(), value.title()}
+    condition = Q()
+    for field in fields:
+        for variant in variants:
+            condition |= Q(**{f"{field}__icontains": variant})
+    return condition

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.company.models import City, Department
+from apps.core.pages import search_q
 
 from .models import Device, Line, PhoneNumber, Provider
 
@@ -40,7 +41,7 @@ class NumberPageFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         digits = phone_digits(value)
-        condition = Q(notes__icontains=value)
+        condition = search_q(["notes"], value)
         if digits:
             condition |= Q(number__contains=digits)
         return queryset.filter(condition)
@@ -55,9 +56,7 @@ class ProviderPageFilter(django_filters.FilterSet):
         fields = ["q", "kind"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(name__icontains=value) | Q(legal_name__icontains=value) | Q(inn__startswith=value)
-        )
+        return queryset.filter(search_q(["name", "legal_name"], value) | Q(inn__startswith=value.strip()))
 
 
 class LinePageFilter(django_filters.FilterSet):
@@ -71,7 +70,7 @@ class LinePageFilter(django_filters.FilterSet):
         fields = ["q", "city", "provider", "kind"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(trunk_id__icontains=value))
+        return queryset.filter(search_q(["name", "trunk_id"], value))
 
 
 class DevicePageFilter(django_filters.FilterSet):
@@ -91,7 +90,7 @@ class DevicePageFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(
-            Q(model__icontains=value) | Q(serial__icontains=value) | Q(mac__icontains=value.replace("-", ":"))
+            search_q(["model", "serial", "mac"], value.replace("-", ":") if len(value) == 17 else value)
         )
 
 
