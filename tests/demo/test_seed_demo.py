@@ -26,7 +26,9 @@ def seed() -> str:
 def snapshot() -> dict[str, list[tuple]]:
     """Every row (every column, timestamps included) of our apps, many-to-many tables and groups."""
     tables = {}
-    models = [m for label in ("accounts", "company", "telecom") for m in apps.get_app_config(label).get_models()]
+    models = [
+        m for label in ("accounts", "company", "telecom") for m in apps.get_app_config(label).get_models()
+    ]
     for model in models:
         tables[model._meta.label] = sorted(model.objects.order_by("pk").values_list(), key=repr)
         for field in model._meta.many_to_many:
