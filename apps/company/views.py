@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from apps.core.dates import in_zone
-from apps.core.pages import PortalDetailView, PortalListView, local_today
+from apps.core.pages import PortalDetailView, PortalListView
 
 from .models import City, Department, Employee
 from .page_filters import CityPageFilter, DepartmentPageFilter, EmployeePageFilter
@@ -43,8 +43,9 @@ class CityDetailView(PortalDetailView):
         context = super().get_context_data(**kwargs)
         city = self.object
         user = self.request.user
-        today = local_today()
-        context["local_now"] = in_zone(timezone.now(), city.timezone)
+        # "Today" is the city's own date: near midnight Novosibirsk is a day ahead of Moscow.
+        context["local_now"] = local_now = in_zone(timezone.now(), city.timezone)
+        today = local_now.date()
         context["today"] = today
         context["departments"] = city.departments.annotate(
             staff_count=Count("employees", filter=Q(employees__is_active=True), distinct=True)

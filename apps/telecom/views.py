@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
 
 from apps.company.views import cities_with_counts
+from apps.core.dates import in_zone
 from apps.core.pages import PortalDetailView, PortalListView, PortalTemplateView, local_today
 
 from .at_risk import numbers_at_risk_report
@@ -77,7 +79,7 @@ class NumberDetailView(PortalDetailView):
         context = super().get_context_data(**kwargs)
         number = self.object
         user = self.request.user
-        today = local_today()
+        today = in_zone(timezone.now(), number.city.timezone).date()  # the number's city's date
         if user.has_perm("telecom.view_numberassignment"):
             assignments = list(number.assignments.select_related("department__city").order_by("-valid_from"))
             context["assignments"] = assignments

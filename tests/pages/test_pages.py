@@ -332,3 +332,8 @@ def test_device_list_filters_by_city_and_kind(inventory, client_as):
 def test_empty_device_list_says_who_adds_phones(client_as, db):
     page = text(client_as("admin").get(reverse("telecom:device-list")))
     assert "No phones recorded yet." in page
+
+
+def test_provider_search_ignores_the_case_of_cyrillic_letters(inventory, client_as):
+    response = client_as("lawyer").get(reverse("telecom:provider-list"), {"q": "облако"})
+    assert [p.name for p in response.context["object_list"]] == ["ОблакоАТС"]
