@@ -146,9 +146,10 @@ X_FRAME_OPTIONS = "DENY"
 
 # DRF
 REST_FRAMEWORK = {
+    # Token first: a refused or missing credential then answers 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["apps.core.permissions.RolePermission"],
     "DEFAULT_FILTER_BACKENDS": [
