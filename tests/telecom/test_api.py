@@ -513,3 +513,10 @@ def test_call_routes_are_filtered_by_a_member_department(admin_api):
     f.CallRouteFactory()
     department = route.members.first().department
     assert _ids(admin_api.get("/api/v1/call-routes/", {"department": department.pk})) == {route.pk}
+
+
+def test_the_browsable_api_offers_a_form_listing_the_choices_for_references(client_as):
+    number = f.PhoneNumberFactory(city=f.CityFactory(name="Уфа"))
+    response = client_as("admin").get(f"{NUMBERS}{number.pk}/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert f'<option value="{number.city_id}"' in response.content.decode()
