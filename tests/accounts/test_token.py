@@ -74,3 +74,11 @@ def test_a_revoked_token_no_longer_works(personas):
 @pytest.mark.django_db
 def test_revoking_needs_a_login():
     assert APIClient().delete(TOKEN_URL).status_code == 401
+
+
+def test_the_token_of_a_user_who_is_deactivated_stops_working(personas):
+    token = _obtain("accounting-user").json()["token"]
+    user = personas["accounting"]
+    user.is_active = False
+    user.save()
+    assert _client_with(token).get("/api/v1/numbers/").status_code == 401
