@@ -82,3 +82,12 @@ def test_the_token_of_a_user_who_is_deactivated_stops_working(personas):
     user.is_active = False
     user.save()
     assert _client_with(token).get("/api/v1/numbers/").status_code == 401
+
+
+def test_repeated_wrong_passwords_lock_the_token_endpoint_too(personas, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        assert _obtain("admin-user", "wrong-password").status_code == 400
+    response = _obtain("admin-user")  # the right password, but too late
+    assert response.status_code == 403
+    assert "locked" in response.json()["detail"].lower()
+    assert not Token.objects.exists()

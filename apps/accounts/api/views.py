@@ -5,16 +5,19 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+
+from .serializers import TokenObtainSerializer
 
 TokenResponse = inline_serializer("TokenResponse", fields={"token": serializers.CharField()})
 
 
 class TokenView(ObtainAuthToken):
     """POST obtains the caller's token; DELETE revokes it (the next POST issues a new one)."""
+
+    serializer_class = TokenObtainSerializer
 
     def get_permissions(self):
         # Obtaining needs no login (the password is the credential); revoking needs the token itself.
@@ -27,8 +30,12 @@ class TokenView(ObtainAuthToken):
             "Send a username and password; the answer holds a token. Authenticate later calls with the "
             "header `Authorization: Token <token>`. The same token is returned until it is revoked."
         ),
-        request=AuthTokenSerializer,
-        responses={200: TokenResponse, 400: OpenApiResponse(description="Wrong username or password.")},
+        request=TokenObtainSerializer,
+        responses={
+            200: TokenResponse,
+            400: OpenApiResponse(description="Wrong username or password."),
+            403: OpenApiResponse(description="Locked out after repeated failures; try again later."),
+        },
         auth=[],
     )
     def post(self, request, *args, **kwargs):
