@@ -68,3 +68,48 @@ def list_query_count(client, url: str) -> tuple[int, int]:
         response = client.get(url)
     assert response.status_code == 200, response.content
     return len(ctx), response.json()["count"]
+
+
+def check_crud_cycle(resource: ApiResource, api) -> None:
+    """Create, read, update and delete one row through the API, checking what each answer shows."""
+    payload = resource.create()
+    created = api.post(resource.list_url(), payload)
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    assert_shows(payload, created.json(), resource.expect)
+
+    read = api.get(resource.detail_url(pk))
+    assert read.status_code == 200
+    assert_shows(payload, read.json(), resource.expect)
+
+    updated = api.patch(resource.detail_url(pk), resource.update)
+    assert updated.status_code == 200, updated.content
+    assert_shows(resource.update, api.get(resource.detail_url(pk)).json(), {})
+
+    assert api.delete(resource.detail_url(pk)).status_code == 204
+    assert not resource.model.objects.filter(pk=pk).exists()
+    assert api.get(resource.detail_url(pk)).status_code == 404
+
+
+def check_refusal(resource: ApiResource, api) -> None:
+    """Invalid input answers 400 naming the field, and no row is written."""
+    payload, bad_field = resource.invalid()
+    before = resource.model.objects.count()
+    response = api.post(resource.list_url(), payload)
+    assert response.status_code == 400
+    assert bad_field in response.json(), response.json()
+    assert resource.model.objects.count() == before
+
+
+def check_list_queries(resource: ApiResource, api, *, bound: int = 3) -> None:
+    """The list costs as many queries for 6 rows as for 1 (no N+1), and at most `bound`."""
+    resource.make()
+    api.get(resource.list_url())  # warm the permission cache of the persona
+    few, rows = list_query_count(api, resource.list_url())
+    assert rows == 1
+    for _ in range(5):
+        resource.make()
+    many, rows = list_query_count(api, resource.list_url())
+    assert rows == 6
+    assert many == few, f"{few} queries for 1 row but {many} for 6: N+1"
+    assert many <= bound  # count + page (+ one prefetch at most)

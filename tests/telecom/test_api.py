@@ -18,7 +18,7 @@ from apps.telecom.models import (
     Provider,
 )
 from tests import factories as f
-from tests.api_crud import ApiResource, assert_shows, list_query_count
+from tests.api_crud import ApiResource, check_crud_cycle, check_list_queries, check_refusal
 
 
 def _number_held_through_a_pbx_provider():
@@ -178,46 +178,17 @@ IDS = [str(r) for r in RESOURCES]
 
 @pytest.mark.parametrize("resource", RESOURCES, ids=IDS)
 def test_admin_creates_reads_updates_and_deletes_a_row(resource, admin_api):
-    payload = resource.create()
-    created = admin_api.post(resource.list_url(), payload)
-    assert created.status_code == 201, created.content
-    pk = created.json()["id"]
-    assert_shows(payload, created.json(), resource.expect)
-
-    read = admin_api.get(resource.detail_url(pk))
-    assert read.status_code == 200
-    assert_shows(payload, read.json(), resource.expect)
-
-    updated = admin_api.patch(resource.detail_url(pk), resource.update)
-    assert updated.status_code == 200, updated.content
-    assert_shows(resource.update, admin_api.get(resource.detail_url(pk)).json(), {})
-
-    assert admin_api.delete(resource.detail_url(pk)).status_code == 204
-    assert not resource.model.objects.filter(pk=pk).exists()
+    check_crud_cycle(resource, admin_api)
 
 
 @pytest.mark.parametrize("resource", RESOURCES, ids=IDS)
 def test_invalid_input_is_refused_naming_the_field_and_nothing_is_saved(resource, admin_api):
-    payload, bad_field = resource.invalid()
-    before = resource.model.objects.count()
-    response = admin_api.post(resource.list_url(), payload)
-    assert response.status_code == 400
-    assert bad_field in response.json(), response.json()
-    assert resource.model.objects.count() == before
+    check_refusal(resource, admin_api)
 
 
 @pytest.mark.parametrize("resource", RESOURCES, ids=IDS)
 def test_list_is_paginated_and_its_query_count_does_not_grow_with_rows(resource, admin_api):
-    resource.make()
-    admin_api.get(resource.list_url())  # warm the permission cache of the persona
-    few, rows = list_query_count(admin_api, resource.list_url())
-    assert rows == 1
-    for _ in range(5):
-        resource.make()
-    many, rows = list_query_count(admin_api, resource.list_url())
-    assert rows == 6
-    assert many == few, f"{few} queries for 1 row but {many} for 6: N+1"
-    assert many <= 3  # count + page (+ one prefetch at most)
+    check_list_queries(resource, admin_api)
 
 
 # Numbers -------------------------------------------------------------------------------------
