@@ -160,9 +160,10 @@ X_FRAME_OPTIONS = "DENY"
 
 # DRF
 REST_FRAMEWORK = {
+    # Token first: a refused or missing credential then answers 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["apps.core.permissions.RolePermission"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -182,6 +183,17 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `kind` or `status`; name each enum after its model so clients get stable names.
+    "ENUM_NAME_OVERRIDES": {
+        "DepartmentKindEnum": "apps.company.models.Department.Kind",
+        "ProviderKindEnum": "apps.telecom.models.Provider.Kind",
+        "PhoneNumberKindEnum": "apps.telecom.models.PhoneNumber.Kind",
+        "PhoneNumberStatusEnum": "apps.telecom.models.PhoneNumber.Status",
+        "LineKindEnum": "apps.telecom.models.Line.Kind",
+        "DeviceKindEnum": "apps.telecom.models.Device.Kind",
+        "DeviceStatusEnum": "apps.telecom.models.Device.Status",
+        "CallRouteKindEnum": "apps.telecom.models.CallRoute.Kind",
+    },
 }
 
 # Celery: Redis when REDIS_URL is set; otherwise tasks run eagerly in-process.
