@@ -170,6 +170,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ContractKindEnum": "apps.contracts.models.Contract.Kind",
+        "ContractDocumentKindEnum": "apps.contracts.models.ContractDocument.Kind",
+        "RecurringChargeKindEnum": "apps.contracts.models.RecurringCharge.Kind",
+    },
 }
 
 # Celery: Redis when REDIS_URL is set; otherwise tasks run eagerly in-process.
