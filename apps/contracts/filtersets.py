@@ -123,3 +123,10 @@ class RecurringChargeFilterSet(django_filters.FilterSet):
 
     def filter_on(self, queryset, name, value):
         return queryset.effective_on(value)
+
+
+class ContractPageFilterSet(ContractFilterSet):
+    """The register page's form: the same filters without `parent` (a drop-down of every contract)."""
+
+    class Meta(ContractFilterSet.Meta):
+        fields = ["q", "kind", "status", "renewal", "provider", "city"]

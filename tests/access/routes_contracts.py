@@ -61,3 +61,15 @@ ROUTES += [
         skip="POST-only; covered by tests/contracts/test_api.py",
     ),
 ]
+
+# Pages: every role reads the register (accounting prices by it, the marketer plans migrations with it).
+ROUTES += [
+    Route("contracts:register", query="?status=signed&expiring_within=90&in_notice_window=true"),
+    Route("contracts:calendar"),
+    Route("contracts:health"),
+    Route("contracts:detail", kwargs=_contract),
+    Route("contracts:document-upload", skip="POST-only; covered by tests/contracts/test_pages.py"),
+    Route(
+        "contracts:document-download", skip="needs a stored file; covered by tests/contracts/test_pages.py"
+    ),
+]
