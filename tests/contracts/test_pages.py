@@ -138,3 +138,11 @@ def test_a_tariff_after_the_end_of_a_non_renewing_contract_is_flagged():
 
 def test_the_navigation_links_to_contracts_for_roles_that_see_them(client_as):
     assert reverse("contracts:register") in client_as("marketer").get("/").content.decode()
+
+
+@pytest.mark.parametrize("model", ["contract", "tariff", "rate", "recurringcharge", "contractnumber"])
+def test_the_admin_lists_and_offers_import_for_each_sheet(client_as, model):
+    ContractFactory()
+    client = client_as("admin")
+    assert client.get(reverse(f"admin:contracts_{model}_changelist")).status_code == 200
+    assert client.get(reverse(f"admin:contracts_{model}_import")).status_code == 200
