@@ -8,7 +8,7 @@ from itertools import groupby
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import FileResponse
@@ -19,8 +19,9 @@ from django.views.decorators.http import require_POST
 
 from .filtersets import ContractPageFilterSet
 from .health import health_report, upcoming_events
-from .models import Contract, ContractDocument, ContractParty
-from .services import contract_document_add
+from .models import Contract, ContractDocument, ContractParty, Tariff
+from .rates_io import RatesFileError
+from .services import contract_document_add, rates_import
 
 CALENDAR_DAYS = 180
 
@@ -32,6 +33,11 @@ def can(codename: str):
         return login_required(permission_required(f"contracts.{codename}", raise_exception=True)(view))
 
     return wrap
+
+
+class RatesImportForm(forms.Form):
+    file = forms.FileField(label=_("Price list (CSV or XLSX)"))
+    replace = forms.BooleanField(label=_("Remove prefixes missing from the file"), required=False)
 
 
 class DocumentUploadForm(forms.Form):
@@ -93,6 +99,7 @@ def detail(request, pk: int):
         "tariffs": contract.tariffs.annotate(rate_count=Count("rates")).order_by("valid_from"),
         "charges": contract.recurring_charges.select_related("line", "pbx_account", "department", "number"),
         "upload_form": DocumentUploadForm(),
+        "rates_form": RatesImportForm(),
     }
     return render(request, "contracts/detail.html", context)
 
@@ -123,6 +130,38 @@ def document_upload(request, pk: int):
             % {"version": document.version, "chars": len(document.text)},
         )
     return redirect("contracts:detail", pk=pk)
+
+
+@require_POST
+@can("add_rate")
+def tariff_import_rates(request, pk: int):
+    tariff = get_object_or_404(Tariff, pk=pk)
+    form = RatesImportForm(request.POST, request.FILES)
+    if not request.user.has_perms(["contracts.change_rate", "contracts.delete_rate"]):
+        raise PermissionDenied
+    if not form.is_valid():
+        messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("contracts:detail", pk=tariff.contract_id)
+    upload = form.cleaned_data["file"]
+    try:
+        result = rates_import(
+            tariff=tariff, data=upload.read(), filename=upload.name, replace=form.cleaned_data["replace"]
+        )
+    except RatesFileError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request,
+            _("%(tariff)s: %(rows)s rows — %(new)s new, %(changed)s changed, %(removed)s removed.")
+            % {
+                "tariff": tariff.code,
+                "rows": result.rows,
+                "new": result.created,
+                "changed": result.updated,
+                "removed": result.deleted,
+            },
+        )
+    return redirect("contracts:detail", pk=tariff.contract_id)
 
 
 @can("view_contractdocument")

@@ -73,3 +73,4 @@ ROUTES += [
         "contracts:document-download", skip="needs a stored file; covered by tests/contracts/test_pages.py"
     ),
 ]
+ROUTES += [Route("contracts:tariff-import-rates", skip="POST-only; covered by tests/contracts/test_pages.py")]

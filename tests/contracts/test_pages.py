@@ -146,3 +146,24 @@ def test_the_admin_lists_and_offers_import_for_each_sheet(client_as, model):
     client = client_as("admin")
     assert client.get(reverse(f"admin:contracts_{model}_changelist")).status_code == 200
     assert client.get(reverse(f"admin:contracts_{model}_import")).status_code == 200
+
+
+def test_accounting_imports_rates_on_the_contract_page_and_sees_bad_rows(client_as):
+    tariff = TariffFactory(code="TAR-9")
+    url = reverse("contracts:tariff-import-rates", args=[tariff.pk])
+    client = client_as("accounting")
+    good = b"prefix,destination,price_per_minute\n7495,Moscow,1.20\n"
+    body = client.post(url, {"file": SimpleUploadedFile("r.csv", good)}, follow=True).content.decode()
+    assert "TAR-9: 1 rows — 1 new" in body
+    bad = b"prefix,destination,price_per_minute\n7812,,1\n"
+    body = client.post(url, {"file": SimpleUploadedFile("r.csv", bad)}, follow=True).content.decode()
+    assert "row 2, destination: is empty" in body
+    assert tariff.rates.count() == 1
+
+
+def test_the_lawyer_cannot_import_rates_on_the_page(client_as):
+    tariff = TariffFactory()
+    url = reverse("contracts:tariff-import-rates", args=[tariff.pk])
+    data = b"prefix,destination,price_per_minute\n7495,Moscow,1.20\n"
+    assert client_as("lawyer").post(url, {"file": SimpleUploadedFile("r.csv", data)}).status_code == 403
+    assert not tariff.rates.exists()
