@@ -198,6 +198,9 @@ SPECTACULAR_SETTINGS = {
         "DeviceKindEnum": "apps.telecom.models.Device.Kind",
         "DeviceStatusEnum": "apps.telecom.models.Device.Status",
         "CallRouteKindEnum": "apps.telecom.models.CallRoute.Kind",
+        "ContractKindEnum": "apps.contracts.models.Contract.Kind",
+        "ContractDocumentKindEnum": "apps.contracts.models.ContractDocument.Kind",
+        "RecurringChargeKindEnum": "apps.contracts.models.RecurringCharge.Kind",
     },
 }
 
