@@ -142,3 +142,121 @@ class FakeZadarma(FakeServer):
         )[skip : skip + limit]
         self.served += 1
         return 200, {}, {"status": "success", "start": params["start"], "end": params["end"], "stats": chosen}
+
+
+class FakeMango(FakeServer):
+    """VPBX `stats/request` + `stats/result`: recomputes sign = sha256(key + json + salt), answers 204
+    `not_ready_polls` times per report, then the `;` lines in the requested field order."""
+
+    def __init__(self, *, key="mango-key", salt="mango-salt", calls=(), not_ready_polls=2):
+        super().__init__()
+        self.key, self.salt = key, salt
+        self.calls = list(calls)  # dicts of every field
+        self.not_ready_polls = not_ready_polls
+        self.reports: dict[str, dict] = {}
+        self.polls = 0
+
+    def handle(self, method, path, query, headers, body):
+        if method != "POST" or "application/x-www-form-urlencoded" not in (headers.get("Content-Type") or ""):
+            return 400, {}, {"result": 3100, "message": "POST a form"}
+        form = dict(urllib.parse.parse_qsl(body.decode()))
+        text = form.get("json", "")
+        if (
+            form.get("vpbx_api_key") != self.key
+            or form.get("sign") != hashlib.sha256((self.key + text + self.salt).encode()).hexdigest()
+        ):
+            return 401, {}, {"result": 3102, "message": "invalid sign or key"}
+        payload = json.loads(text)
+        if path.endswith("/stats/request"):
+            start, end = int(payload["date_from"]), int(payload["date_to"])
+            if end - start > 86400 or end <= start:
+                return 200, {}, {"result": 3101, "message": "period must be one day at most"}
+            key = f"report-{len(self.reports) + 1}"
+            self.reports[key] = {
+                "start": start,
+                "end": end,
+                "fields": payload["fields"].split(","),
+                "waits": 0,
+            }
+            return 200, {}, {"key": key}
+        if path.endswith("/stats/result"):
+            report = self.reports.get(payload.get("key"))
+            if report is None:
+                return 200, {}, {"result": 3103, "message": "unknown key"}
+            self.polls += 1
+            if report["waits"] < self.not_ready_polls:
+                report["waits"] += 1
+                return 204, {}, b""
+            chosen = [c for c in self.calls if report["start"] <= c["start"] < report["end"]]
+            lines = [";".join(str(c[f]) for f in report["fields"]) for c in chosen]
+            return (
+                200,
+                {"Content-Type": "text/plain; charset=utf-8"},
+                "\n".join(lines) + ("\n" if lines else ""),
+            )
+        return 404, {}, {"result": 3100, "message": "unknown command"}
+
+
+class FakeUis(FakeServer):
+    """Data API v2.0 `get.calls_report`: JSON-RPC 2.0 envelope, access_token, ≤3-month windows,
+    offset paging with total_items, and the documented error codes."""
+
+    def __init__(self, *, token="uis-token", calls=(), max_calls_per_window=1000, ip_allowed=True):
+        super().__init__()
+        self.token = token
+        self.calls = list(calls)
+        self.max_calls_per_window = max_calls_per_window
+        self.ip_allowed = ip_allowed
+        self.served = 0
+
+    def _error(self, rid, code, mnemonic, message, field=None):
+        data = {"mnemonic": mnemonic}
+        if field:
+            data["field"] = field
+        return (
+            200,
+            {},
+            {"jsonrpc": "2.0", "id": rid, "error": {"code": code, "message": message, "data": data}},
+        )
+
+    def handle(self, method, path, query, headers, body):
+        try:
+            envelope = json.loads(body)
+        except ValueError:
+            return self._error(None, -32700, "parse_error", "Parse error")
+        rid = envelope.get("id")
+        if envelope.get("jsonrpc") != "2.0" or "method" not in envelope:
+            return self._error(rid, -32600, "invalid_request", "Invalid request")
+        if envelope["method"] != "get.calls_report":
+            return self._error(rid, -32601, "method_not_found", "Method not found")
+        params = envelope.get("params") or {}
+        if params.get("access_token") != self.token:
+            return self._error(rid, -32001, "access_token_invalid", "Access token invalid")
+        if not self.ip_allowed:
+            return self._error(rid, -32003, "ip_not_whitelisted", "IP not whitelisted")
+        if self.served >= self.max_calls_per_window:
+            return self._error(rid, -32029, "limit_exceeded", "Limit exceeded")
+        for name in ("date_from", "date_till"):
+            if name not in params:
+                return self._error(
+                    rid, -32602, "required_parameter_missed", "Required parameter missed", name
+                )
+        start = dt.datetime.fromisoformat(params["date_from"])
+        end = dt.datetime.fromisoformat(params["date_till"])
+        if end - start > dt.timedelta(days=92):
+            return self._error(
+                rid, -32602, "date_interval_limit_reached", "Date interval limit reached", "date_till"
+            )
+        limit, offset = int(params.get("limit", 1000)), int(params.get("offset", 0))
+        if limit > 10000:
+            return self._error(rid, -32602, "invalid_parameter_value", "Invalid parameter value", "limit")
+        self.served += 1
+        chosen = sorted(
+            (c for c in self.calls if start <= dt.datetime.fromisoformat(c["start_time"]) <= end),
+            key=lambda c: (c["start_time"], c["id"]),
+        )
+        page = [
+            {f: c.get(f) for f in params.get("fields", c.keys())} for c in chosen[offset : offset + limit]
+        ]
+        result = {"data": page, "metadata": {"total_items": len(chosen)}}
+        return 200, {}, {"jsonrpc": "2.0", "id": rid, "result": result}
