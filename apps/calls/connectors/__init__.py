@@ -6,7 +6,9 @@ registers every built-in connector (the decorator base.register runs when each m
 
 from . import (  # noqa: F401 — imported for their registration
     asterisk_csv,
+    asterisk_db,
     freeswitch_csv,
+    freeswitch_json,
     mango,
     operator_statement,
     uis,
