@@ -99,7 +99,8 @@ def test_malformed_push_is_quarantined_with_its_reason(client, fs_source):
 
 
 MODERN = """CREATE TABLE {name} (accountcode varchar(80), src varchar(80), dst varchar(80),
- dcontext varchar(80), clid varchar(80), channel varchar(80), dstchannel varchar(80), lastapp varchar(80), lastdata varchar(80),
+ dcontext varchar(80), clid varchar(80), channel varchar(80), dstchannel varchar(80),
+ lastapp varchar(80), lastdata varchar(80),
  start timestamp, answer timestamp, "end" timestamp, duration integer, billsec integer,
  disposition varchar(45), amaflags varchar(45), userfield varchar(256), uniqueid varchar(150),
  linkedid varchar(150), peeraccount varchar(80), sequence integer, did varchar(50))"""
