@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 import tempfile
 import zoneinfo
@@ -27,7 +28,7 @@ from apps.company.models import Department
 from apps.contracts.models import Contract, ContractLine, ContractNumber, Rate, RecurringCharge, Tariff
 from apps.telecom.models import Line, NumberAssignment, PhoneNumber
 
-from . import rating
+from . import exports, rating
 from .models import Budget, ChargeAllocation, CostReport, CostReportLine, RatedCall, RatingRun
 from .rating import ZERO, Month, half_up
 
@@ -961,6 +962,43 @@ def cost_trend(*, month: Month, months: int = 12) -> list[tuple[str, Decimal]]:
     return [(str(m), totals[m.first_day]) for m in labels]
 
 
+def cost_trend_by_department(*, month: Month, months: int = 12) -> tuple[list[str], list[dict]]:
+    """Net cost per department (grouped by city) for the last `months` months: the dashboard's trend."""
+    labels = [month]
+    for _ in range(months - 1):
+        labels.append(labels[-1].previous())
+    labels.reverse()
+    net_fields = [*CostReportLine.USAGE_FIELDS, "recurring", "one_time"]
+    rows = (
+        CostReportLine.objects.filter(
+            report__period__gte=labels[0].first_day, report__period__lte=month.first_day
+        )
+        .values(
+            "department_id",
+            "department__code",
+            "department__name",
+            "department__city__name",
+            "report__period",
+        )
+        .annotate(**{f: Sum(f) for f in net_fields})
+        .order_by("department__city__name", "department__code")
+    )
+    index = {m.first_day: i for i, m in enumerate(labels)}
+    lines: dict[object, dict] = {}
+    for row in rows:
+        line = lines.setdefault(
+            row["department_id"],
+            {
+                "city": row["department__city__name"] or "",
+                "code": row["department__code"] or "",
+                "name": row["department__name"] or "Unassigned",
+                "net": [ZERO] * len(labels),
+            },
+        )
+        line["net"][index[row["report__period"]]] = sum((row[f] or ZERO for f in net_fields), ZERO)
+    return [str(m) for m in labels], list(lines.values())
+
+
 def cost_report_details(report: CostReport) -> dict[int | None, dict]:
     """Per department: the fees behind its recurring/one-off figures and its top destinations."""
     period = report.period
@@ -983,10 +1021,6 @@ def cost_report_details(report: CostReport) -> dict[int | None, dict]:
 
 
 def cost_report_render(report: CostReport, *, fmt: str) -> bytes:
-    import json
-
-    from . import exports
-
     data = cost_report_data(report)
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")

@@ -60,7 +60,10 @@ def dashboard(request):
             .select_related("call", "department")
             .order_by("-started_at")[:20]
         )
+    trend_labels, trend_lines = services.cost_trend_by_department(month=month)
     context = {
+        "trend_labels": trend_labels,
+        "trend_lines": trend_lines,
         "month": month,
         "previous": month.previous(),
         "next": month.next(),

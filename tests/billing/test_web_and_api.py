@@ -111,6 +111,7 @@ def test_dashboard_lists_unrated_calls_to_fix_and_top_destinations_for_accountin
     page = client_as("accounting").get("/costs/?month=2026-03").content.decode()
     assert "Unrated calls to fix" in page and "+4930123456" in page
     assert "<svg" in page
+    assert "12-month trend by city and department" in page and "KZN-1" in page
     marketer = client_as("marketer").get("/costs/?month=2026-03").content.decode()
     assert "+4930123456" not in marketer  # call-level detail is accounting's
 
