@@ -725,7 +725,12 @@ def cost_report_build(*, month: Month) -> CostReport:
     for dept_id, target in lines.items():
         target.budget = budgets.get(dept_id)
 
-    last = RatedCall.objects.filter(period=period).aggregate(at=Max("rated_at"))["at"]
+    # Rows carry the start time of the run that last changed them; the runs say the same without a scan.
+    last = (
+        RatingRun.objects.filter(period=period, status=RatingRun.Status.SUCCEEDED)
+        .filter(Q(created__gt=0) | Q(changed__gt=0))
+        .aggregate(at=Max("started_at"))["at"]
+    )
     # Re-rated = a later run changed stored outcomes (a run that changed nothing re-rated nothing).
     rerated = RatingRun.objects.filter(
         period=period, status=RatingRun.Status.SUCCEEDED, changed__gt=0
