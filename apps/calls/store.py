@@ -7,6 +7,7 @@ overlapping pull, a concurrent run) are skipped by the unique (source, external_
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from collections.abc import Sequence
@@ -23,27 +24,17 @@ COLUMNS = [
 RAW_INDEX = COLUMNS.index("raw")
 STAGE = "calls_callrecord_stage"
 
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_value(value) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, str):
-        return value.translate(_ESCAPES)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
+NULLABLE = ["answered_at", "our_number_id", "line_id", "provider_cost", "department_id", "run_id"]
 
 
 def copy_text(rows: Sequence[tuple]) -> str:
-    """Rows (tuples in COLUMNS order, `raw` already JSON text) → PostgreSQL COPY text format."""
-    out = io.StringIO()
-    write = out.write
-    for row in rows:
-        write("\t".join([_copy_value(v) for v in row]))
-        write("\n")
-    return out.getvalue()
+    """Rows (tuples in COLUMNS order, `raw` already JSON text) → COPY … (FORMAT csv) input.
+
+    The csv module (C) quotes every string; None is written as "" and turned back into NULL by
+    FORCE_NULL on the nullable columns, none of which is text (so "" is never a real value there)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
 
 
 def insert_batch(rows: Sequence[tuple]) -> int:
@@ -66,7 +57,8 @@ def _insert_postgresql(rows: Sequence[tuple]) -> int:
         )
         cursor.execute(f"TRUNCATE {STAGE}")
         raw_cursor = cursor.cursor  # psycopg2 cursor under Django's wrapper
-        raw_cursor.copy_expert(f"COPY {STAGE} ({cols}) FROM STDIN", io.StringIO(copy_text(rows)))
+        copy = f"COPY {STAGE} ({cols}) FROM STDIN WITH (FORMAT csv, FORCE_NULL ({', '.join(NULLABLE)}))"
+        raw_cursor.copy_expert(copy, io.StringIO(copy_text(rows)))
         cursor.execute(
             f"INSERT INTO calls_callrecord ({cols}) SELECT {cols} FROM {STAGE} "
             f"ON CONFLICT (source_id, external_id) DO NOTHING"

@@ -177,13 +177,15 @@ class AsteriskCsvConnector(Connector):
 
     def read_file(self, stream: IO[bytes]) -> Iterator[CallRow | Rejected]:
         records = AsteriskRecords(self)
+        layouts: dict[int, list[str] | None] = {}
         for line, fields, raw, error in self.csv_rows(
             stream, encoding=self.settings.get("encoding", "utf-8")
         ):
             if fields is None:
                 yield Rejected(line, error, raw)
                 continue
-            columns = self.columns(len(fields))
+            count = len(fields)
+            columns = layouts[count] if count in layouts else layouts.setdefault(count, self.columns(count))
             if columns is None or len(columns) != len(fields):
                 expected = "16 to 21" if columns is None else str(len(columns))
                 yield Rejected(line, f"expected {expected} columns, found {len(fields)}", raw)
