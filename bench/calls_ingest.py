@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "telephony_portal.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -43,7 +43,7 @@ _ = io
 
 MASTER = (
     "accountcode text, src text, dst text, dcontext text, clid text, channel text, dstchannel text, "
-    "lastapp text, lastdata text, start timestamp, answer timestamp, \"end\" timestamp, duration int, "
+    'lastapp text, lastdata text, start timestamp, answer timestamp, "end" timestamp, duration int, '
     "billsec int, disposition text, amaflags text, uniqueid text, userfield text"
 )
 
@@ -61,14 +61,41 @@ def generate(path: Path, rows: int) -> None:
             a = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(start + ring)) if answered else ""
             e = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(start + ring + talk))
             if rng.random() < 0.6:
-                fields = ["", customer, "78432000001", "from-trunk", f'"""Клиент"" <{customer}>"',
-                          f"PJSIP/trunk-kzn-{n:08x}", f"PJSIP/{ext}-{n:08x}", "Dial", f"PJSIP/{ext},30"]
+                fields = [
+                    "",
+                    customer,
+                    "78432000001",
+                    "from-trunk",
+                    f'"""Клиент"" <{customer}>"',
+                    f"PJSIP/trunk-kzn-{n:08x}",
+                    f"PJSIP/{ext}-{n:08x}",
+                    "Dial",
+                    f"PJSIP/{ext},30",
+                ]
             else:
-                fields = ["sales", ext, customer, "from-internal", f'"""Салон"" <{ext}>"', f"PJSIP/{ext}-{n:08x}",
-                          f"PJSIP/trunk-kzn-{n:08x}", "Dial", f"PJSIP/{customer}@trunk-kzn,60"]
+                fields = [
+                    "sales",
+                    ext,
+                    customer,
+                    "from-internal",
+                    f'"""Салон"" <{ext}>"',
+                    f"PJSIP/{ext}-{n:08x}",
+                    f"PJSIP/trunk-kzn-{n:08x}",
+                    "Dial",
+                    f"PJSIP/{customer}@trunk-kzn,60",
+                ]
             quoted = [f if f.startswith('"""') else f'"{f}"' for f in fields]
-            quoted += [f'"{s}"', f'"{a}"' if a else "", f'"{e}"', str(ring + talk), str(talk),
-                       '"ANSWERED"' if answered else '"NO ANSWER"', '"DOCUMENTATION"', f'"{start}.{n}"', '""']
+            quoted += [
+                f'"{s}"',
+                f'"{a}"' if a else "",
+                f'"{e}"',
+                str(ring + talk),
+                str(talk),
+                '"ANSWERED"' if answered else '"NO ANSWER"',
+                '"DOCUMENTATION"',
+                f'"{start}.{n}"',
+                '""',
+            ]
             out.write(",".join(quoted) + "\n")
 
 
@@ -112,7 +139,9 @@ def main():
 
         def b1():
             with connection.cursor() as cursor, open(path, encoding="utf-8") as handle:
-                cursor.cursor.copy_expert(f"COPY bench_b1 ({b1_columns}) FROM STDIN WITH (FORMAT csv)", handle)
+                cursor.cursor.copy_expert(
+                    f"COPY bench_b1 ({b1_columns}) FROM STDIN WITH (FORMAT csv)", handle
+                )
 
         def ours():
             CallRecord.objects.all().delete()
@@ -135,22 +164,40 @@ def main():
             with open(path, "rb") as handle:
                 for row in connector.read_file(handle):
                     number = attributor.number_id(row.our_number)
-                    batch.append(CallRecord(
-                        source=source, external_id=row.external_id, call_group_id=row.call_group_id,
-                        started_at=row.started_at, answered_at=row.answered_at, ended_at=row.ended_at,
-                        duration=row.duration, billsec=row.billsec, direction=row.direction, caller=row.caller,
-                        callee=row.callee, our_number_id=number, extension=row.extension,
-                        line_id=attributor.line_id(row.trunk), trunk=row.trunk, disposition=row.disposition,
-                        raw_disposition=row.raw_disposition, department_id=attributor.department_id(
-                            row.started_at, row.extension, number), raw=row.raw,
-                    ))
+                    batch.append(
+                        CallRecord(
+                            source=source,
+                            external_id=row.external_id,
+                            call_group_id=row.call_group_id,
+                            started_at=row.started_at,
+                            answered_at=row.answered_at,
+                            ended_at=row.ended_at,
+                            duration=row.duration,
+                            billsec=row.billsec,
+                            direction=row.direction,
+                            caller=row.caller,
+                            callee=row.callee,
+                            our_number_id=number,
+                            extension=row.extension,
+                            line_id=attributor.line_id(row.trunk),
+                            trunk=row.trunk,
+                            disposition=row.disposition,
+                            raw_disposition=row.raw_disposition,
+                            department_id=attributor.department_id(row.started_at, row.extension, number),
+                            raw=row.raw,
+                        )
+                    )
                     if len(batch) >= 1000:
                         CallRecord.objects.bulk_create(batch, ignore_conflicts=True)
                         batch = []
             CallRecord.objects.bulk_create(batch, ignore_conflicts=True)
 
-        for label, fn in (("B0 COPY unindexed", lambda: copy_file(path, "bench_b0")), ("B1 COPY indexed", b1),
-                          ("T our import", ours), ("D bulk_create", django_bulk_create)):
+        for label, fn in (
+            ("B0 COPY unindexed", lambda: copy_file(path, "bench_b0")),
+            ("B1 COPY indexed", b1),
+            ("T our import", ours),
+            ("D bulk_create", django_bulk_create),
+        ):
             with connection.cursor() as cursor:
                 cursor.execute("TRUNCATE bench_b0, bench_b1")
             seconds = timed(label, fn, results)
@@ -158,10 +205,14 @@ def main():
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE bench_b0, bench_b1")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"rows {args.rows:,}, file {size / 1e6:.1f} MB, columns stored {len(COLUMNS)}, peak RSS {rss:.0f} MB")
+    print(
+        f"rows {args.rows:,}, file {size / 1e6:.1f} MB, columns stored {len(COLUMNS)}, peak RSS {rss:.0f} MB"
+    )
     t = results["T our import"]
-    print(f"T/B1 {t / results['B1 COPY indexed']:.2f}x   T/B0 {t / results['B0 COPY unindexed']:.2f}x   "
-          f"D/T {results['D bulk_create'] / t:.2f}x (bulk_create is that much slower)")
+    print(
+        f"T/B1 {t / results['B1 COPY indexed']:.2f}x   T/B0 {t / results['B0 COPY unindexed']:.2f}x   "
+        f"D/T {results['D bulk_create'] / t:.2f}x (bulk_create is that much slower)"
+    )
 
 
 if __name__ == "__main__":
