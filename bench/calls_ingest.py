@@ -1,7 +1,8 @@
 """Quick throughput figure for the calls ingest (run by hand; the full `make bench` is a later issue).
 
     createdb -h 127.0.0.1 -U postgres tp_calls_bench
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tp_calls_bench .venv/bin/python bench/calls_ingest.py --rows 100000
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/tp_calls_bench
+    .venv/bin/python bench/calls_ingest.py --rows 100000
 
 Generates a Master.csv (18 columns, seeded), then times on the same PostgreSQL, in the same process:
   B0  bare COPY of the file into an unindexed table of its columns;
@@ -38,8 +39,6 @@ from django.db import connection  # noqa: E402
 from apps.calls import services  # noqa: E402
 from apps.calls.models import CallRecord, ImportRun, QuarantinedRow, Source  # noqa: E402
 from apps.calls.store import COLUMNS  # noqa: E402
-
-_ = io
 
 MASTER = (
     "accountcode text, src text, dst text, dcontext text, clid text, channel text, dstchannel text, "
