@@ -17,7 +17,6 @@ Prints rows/s and the ratios T/B1, T/B0 and D/T, plus peak RSS.
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import random
 import resource
