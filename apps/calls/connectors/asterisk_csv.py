@@ -89,10 +89,8 @@ class AsteriskRecords:
         self.inbound_contexts = tuple(settings.get("inbound_contexts") or INBOUND_CONTEXTS)
         self.outbound_contexts = tuple(settings.get("outbound_contexts") or ())
 
-    def direction(self, rec: dict, src: str, dst: str) -> tuple[str, str]:
+    def direction(self, rec: dict, src: str, dst: str, a_peer: str, b_peer: str) -> tuple[str, str]:
         """(direction, trunk) — the trunk channel decides first, then the context, then the numbers."""
-        a_peer = channel_peer(rec.get("channel", ""))
-        b_peer = channel_peer(rec.get("dstchannel", ""))
         if a_peer and a_peer in self.trunks:
             return "in", a_peer
         if b_peer and b_peer in self.trunks:
@@ -129,13 +127,15 @@ class AsteriskRecords:
             )
         src = (rec.get("src") or "").strip()
         dst = (rec.get("dst") or "").strip()
-        direction, trunk = self.direction(rec, src, dst)
+        a_peer = channel_peer(rec.get("channel", ""))
+        b_peer = channel_peer(rec.get("dstchannel", ""))
+        direction, trunk = self.direction(rec, src, dst, a_peer, b_peer)
         caller, callee = normalise_party(src), normalise_party(dst)
         if direction == "in":
-            extension = dst if is_extension(dst) else channel_peer(rec.get("dstchannel", ""))
+            extension = dst if is_extension(dst) else b_peer
             our_number = callee
         else:
-            extension = src if is_extension(src) else channel_peer(rec.get("channel", ""))
+            extension = src if is_extension(src) else a_peer
             our_number = ""
         if not is_extension(extension):
             extension = ""
