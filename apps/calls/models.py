@@ -332,7 +332,13 @@ class CallRecord(models.Model):
         blank=True,
         verbose_name=_("run"),
     )
-    raw = models.JSONField(_("raw record"), default=dict, blank=True)
+    raw = models.TextField(
+        _("raw record"),
+        blank=True,
+        help_text=_(
+            "The record as the source wrote it (its CSV line, or the JSON of an API item), to re-process."
+        ),
+    )
 
     objects = CallRecordQuerySet.as_manager()
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Sequence
 
 from django.db import connection
@@ -21,14 +20,13 @@ COLUMNS = [
     "billsec", "direction", "caller", "callee", "our_number_id", "extension", "line_id", "trunk",
     "disposition", "raw_disposition", "provider_cost", "currency", "department_id", "run_id", "raw",
 ]  # fmt: skip
-RAW_INDEX = COLUMNS.index("raw")
 STAGE = "calls_callrecord_stage"
 
 NULLABLE = ["answered_at", "our_number_id", "line_id", "provider_cost", "department_id", "run_id"]
 
 
 def copy_text(rows: Sequence[tuple]) -> str:
-    """Rows (tuples in COLUMNS order, `raw` already JSON text) → COPY … (FORMAT csv) input.
+    """Rows (tuples in COLUMNS order, `raw` as text) → COPY … (FORMAT csv) input.
 
     The csv module (C) quotes every string; None is written as "" and turned back into NULL by
     FORCE_NULL on the nullable columns, none of which is text (so "" is never a real value there)."""
@@ -38,7 +36,7 @@ def copy_text(rows: Sequence[tuple]) -> str:
 
 
 def insert_batch(rows: Sequence[tuple]) -> int:
-    """Store rows (tuples in COLUMNS order, raw as JSON text); return how many were new."""
+    """Store rows (tuples in COLUMNS order, raw as text); return how many were new."""
     if not rows:
         return 0
     if connection.vendor == "postgresql":
@@ -81,7 +79,6 @@ def _insert_portable(rows: Sequence[tuple]) -> int:
         if row[1] in existing:
             continue
         values = dict(zip(COLUMNS, row, strict=True))
-        values["raw"] = json.loads(values["raw"])
         objects.append(CallRecord(**values))
     CallRecord.objects.bulk_create(objects, ignore_conflicts=True, batch_size=500)
     return len(objects)

@@ -111,7 +111,7 @@ class AsteriskRecords:
             return "out", ""
         return "in", ""
 
-    def row(self, rec: dict, *, line: int, key_parts: list[str]) -> CallRow:
+    def row(self, rec: dict, *, line: int, key_parts: list[str], raw_text: str = "") -> CallRow:
         started = parse_local(rec.get("start", ""), "start", self.tz)
         answered = parse_local(rec.get("answer", ""), "answer", self.tz, required=False)
         ended = parse_local(rec.get("end", ""), "end", self.tz)
@@ -160,6 +160,7 @@ class AsteriskRecords:
             external_id=external_id[:160],
             raw=rec,
             line=line,
+            raw_text=raw_text,
         )
 
 
@@ -191,7 +192,9 @@ class AsteriskCsvConnector(Connector):
                 yield Rejected(line, f"expected {expected} columns, found {len(fields)}", raw)
                 continue
             try:
-                yield records.row(dict(zip(columns, fields, strict=True)), line=line, key_parts=fields)
+                yield records.row(
+                    dict(zip(columns, fields, strict=True)), line=line, key_parts=fields, raw_text=raw
+                )
             except RowInvalid as exc:
                 yield Rejected(line, exc.messages[0], raw)
 
@@ -219,6 +222,8 @@ class CdrCustomConnector(Connector):
                 yield Rejected(line, f"expected {len(columns)} columns, found {len(fields)}", raw)
                 continue
             try:
-                yield records.row(dict(zip(columns, fields, strict=True)), line=line, key_parts=fields)
+                yield records.row(
+                    dict(zip(columns, fields, strict=True)), line=line, key_parts=fields, raw_text=raw
+                )
             except RowInvalid as exc:
                 yield Rejected(line, exc.messages[0], raw)

@@ -66,6 +66,8 @@ class CallRow:
     currency: str = ""
     raw: Any = field(default_factory=dict)
     line: int = 0
+    # The record exactly as the source wrote it (a CSV line); empty = the pipeline stores `raw` as JSON.
+    raw_text: str = ""
 
 
 @dataclass(slots=True)
