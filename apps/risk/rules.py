@@ -171,7 +171,7 @@ SIGNED_ONLY = rx(
 )
 EXIT_FEE = rx(
     r"(?:досрочн\w*|до истечения|до окончания)[^.;]{0,100}?(?:расторжени|прекращени|отказ|выход)[^.;]{0,160}?"
-    r"(?:компенсац|возмещ|штраф|неустойк|единоразов|оплат\w*[^.;]{0,50}(?:оставш|до конца|до окончания|за весь|остат))|"
+    r"(?:компенсац|возмещ|штраф|неустойк|единоразов|\w*плат\w*[^.;]{0,60}?(?:оставш|до конца|до окончания|за весь|остат))|"
     r"(?:штраф|неустойк|компенсац|плат\w*)\w* (?:\w+ ){0,3}за досрочн\w* (?:расторжени|прекращени|отказ)|"
     r"early[- ]termination (?:fee|charge|payment|penalty)|termination (?:fee|charge)|"
     r"(?:remaining|remainder of the) (?:fees|payments|charges|term)"
@@ -312,7 +312,8 @@ def detect_terms_change(ctx: Ctx) -> Hit | None:
         for m in ctx.finditer(pattern):
             sent = ctx.sentence_at(m.start())
             actor = ctx.actor(m.start())
-            if actor == "customer" and not ctx.search(CONTINUED_USE, sent.start, sent.end):
+            customer_duty = pattern in (TERMS_RU[4], TERMS_RU[5], TERMS_EN[3], TERMS_EN[4])
+            if actor == "customer" and not customer_duty:
                 continue
             if ctx.lang == "en" and pattern is TERMS_EN[0] and not re.search(
                 r"\b(?:may|can|reserves?|right|will|at any time|from time to time|might|at our)\b",
@@ -440,7 +441,7 @@ NOT_A_PENALTY = rx(
     r"^[,\s]*(?:\w+\s+){0,2}?(?:наложенн|примененн|предъявленн|выставленн|начисленн)\w*[^.;]{0,80}?(?:орган|регулятор|"
     r"роскомнадзор|третьими|друг\w* оператор|оператор\w* связи|контролирующ|надзорн)"
 )
-NO_PENALTY = rx(r"без (?:\w+ )?(?:уплаты |взимания |начисления |применения |выплаты )?(?:штраф|неустойк|пен)|without (?:any )?penalt")
+NO_PENALTY = rx(r"без (?:[\w-]+ ){0,3}?(?:штраф|неустойк|пен)|without (?:any )?penalt")
 PROVIDER_PAYS = rx(
     r"(?:оператор|исполнител|провайдер)\w*\s+(?:\w+\s+){0,3}?(?:уплачива|выплачива|обязан\w* (?:уплатить|выплатить)|"
     r"несет ответственность в виде|уплатит|выплатит)|"
@@ -468,7 +469,7 @@ def detect_penalty(ctx: Ctx) -> Hit | None:
     for m in ctx.finditer(pattern):
         if NOT_A_PENALTY.search(ctx.norm[m.end() : min(ctx.end, m.end() + 140)]):
             continue  # "штрафы, наложенные на Оператора органами" is UNCAPPED_LIABILITY, not a penalty
-        if NO_PENALTY.search(ctx.norm, max(ctx.start, m.start() - 30), min(ctx.end, m.end() + 5)):
+        if NO_PENALTY.search(ctx.norm, max(ctx.start, m.start() - 40), min(ctx.end, m.end() + 5)):
             continue
         sent = ctx.sentence_at(m.start())
         seg = ctx.norm[sent.start : sent.end]
@@ -497,7 +498,7 @@ _CUST_RU = r"(?:абонент|заказчик|клиент|пользоват�
 UNCAPPED_RU = [
     rx(_CUST_RU + r"\s+(?:\w+\s+){0,3}?нес\w*\s+(?:\w+\s+){0,2}?(?:полную|неограниченн\w*|всю)\s+(?:\w+\s+)?ответственност"),
     rx(
-        _CUST_RU + r"[^.;]{0,100}?(?:возмещ|возмест|компенсир|компенсац|обязуется оплатить|оплачива|уплачива)\w*"
+        _CUST_RU + r"[^.;]{0,100}?(?:возмещ|возмест|компенсир|компенсац)\w*"
         r"[^.;]{0,80}?(?:убытк|ущерб|расход|штраф|санкци|потер|затрат|претензи|требовани)"
     ),
     rx(r"(?:возмещ|возмест|компенсир)\w*\s+(?:\w+\s+){0,3}?(?:все|любые|в полном объеме|в полном размере)\s+(?:\w+\s+){0,2}?(?:убытк|ущерб|расход|штраф)"),
@@ -574,6 +575,7 @@ LIMIT_RU = [
     rx(_PROV_RU + r"[^.;]{0,60}?не (?:возмеща|компенсиру|гарантиру)\w*"),
     rx(r"\"как есть\"|в том виде,? (?:как|в котором)|по принципу \"как есть\""),
     rx(r"(?:стороны|ни одна из сторон) не (?:несут|несет|отвечают|отвечает)[^.;]{0,40}?ответственност\w*[^.;]{0,60}?(?:упущенн|косвенн)"),
+    rx(r"упущенн\w* выгод\w* (?:\w+ ){0,2}?не (?:подлежит|возмещается|возмещаются)"),
     rx(r"(?:совокупн|максимальн|общ)\w* (?:размер\w* )?ответственност\w*[^.;]{0,120}?(?:огранич\w*|не может превышать|не превыша\w*|не более)"),
 ]
 LIMIT_EN = [
@@ -632,8 +634,9 @@ NONNEG_RU = [
     rx(r"протокол\w* разногласий[^.;]{0,60}?не (?:принима|рассматрива|подлеж|допуска|будут|может)\w*"),
     rx(r"услови\w*[^.;]{0,80}?не (?:подлежат|могут быть) (?:\w+ )?(?:изменени|изменен|согласован)\w*[^.;]{0,60}?(?:абонент|заказчик|клиент|по инициативе|по требованию|в индивидуальном)"),
     rx(r"публичн\w* оферт\w*|договор\w*[- ]оферт\w*|договор\w* присоединени\w*|ст(?:\.|атьи|атьей|атье)\s*428|п(?:\.|ункт\w*)\s*2 ст(?:\.|атьи)\s*437|п(?:\.|ункт\w*)\s*3 ст(?:\.|атьи)\s*438"),
-    rx(r"(?:полн\w* и безоговорочн|безоговорочн)\w* (?:\w+ )?(?:акцепт|приняти|согласи)\w*|присоединени\w* к (?:\w+ )?(?:договору|условиям|оферте|правилам)\w* в целом"),
+    rx(r"(?:полн\w* и безоговорочн|безоговорочн)\w* (?:\w+ )?(?:акцепт|приняти|согласи|присоединени)\w*|присоединени\w* к (?:\w+ )?(?:договору|условиям|оферте|правилам)\w* в целом"),
     rx(r"(?:оплат|совершени|регистраци|начал\w* (?:пользовани|использовани)|факт\w* (?:пользовани|использовани))\w*[^.;]{0,100}?(?:явля|призна|счита|означа)\w*\s+(?:\w+\s+){0,3}?(?:акцепт|согласи|заключени)"),
+    rx(r"акцепт\w*\s+(?:\w+\s+){0,3}?(?:явля|призна|счита)\w*\s+(?:\w+\s+){0,2}?(?:оплат|регистрац|совершени|начал|подписани|пополнени)"),
 ]
 NONNEG_EN = [
     rx(r"not (?:subject to )?negotia\w*|non-?negotiable"),
@@ -766,6 +769,8 @@ RENEWAL_EN = [
     rx(r"renew(?:ed|al|s)? for (?:an? )?(?:additional|successive|further|consecutive|subsequent|one|two|three|\d)|(?:option|right) to (?:renew|extend)|may (?:be )?(?:renew|extend)\w*[^.;]{0,80}?(?:term|period|agreement)"),
 ]
 NO_RENEWAL = rx(r"не (?:подлежит|продлевается|пролонгируется|будет продлен)|(?:автоматическ\w* )?(?:продлени|пролонгаци)\w* не (?:производится|осуществляется|предусмотрен)|shall not (?:automatically )?renew|will not (?:automatically )?renew")
+CUSTOMER_MUST_NOTIFY = rx(r"если (?:абонент|заказчик|клиент)\w* не|(?:отказ|уведомлени)\w* (?:\w+ )?(?:абонент|заказчик|клиент)|unless (?:you|customer)")
+MUTUAL_NOTIFY = rx(r"ни одна из сторон|ни одна сторона|любая из сторон|either party|neither party")
 AUTOMATIC_EN = rx(r"automatic|auto-?renew|evergreen|unless (?:either|a|one|the other|neither|any)? ?party|shall (?:be )?(?:automatically )?renew|will (?:be )?(?:automatically )?renew|shall (?:be )?extend|will (?:be )?extend|non-?renewal")
 
 
@@ -796,6 +801,8 @@ def detect_renewal(ctx: Ctx) -> Hit | None:
             p["term_months"] = term.value
         if ctx.lang == "en":
             p["automatic"] = bool(ctx.search(AUTOMATIC_EN))
+        if ctx.search(CUSTOMER_MUST_NOTIFY) and not ctx.search(MUTUAL_NOTIFY):
+            hit.direction = AGAINST_US
         hit.params = p
         return hit
     return None
@@ -899,7 +906,7 @@ def detect_termination(ctx: Ctx) -> Hit | None:
 
 # --- JURISDICTION --------------------------------------------------------------------------------------
 JURIS_RU = [
-    rx(r"(?:спор\w*|разногласи\w*|иск\w*|требовани\w*|дел\w*)[^.;]{0,200}?(?:суд\w*|арбитраж\w*|подсуд\w*)"),
+    rx(r"\b(?:спор\w*|разногласи\w*|иск(?:и|ов|а|у)?\b|исков\w*|дел[оа]?\b)[^.;]{0,200}?\b(?:суд\w*|арбитраж\w*|подсуд\w*)"),
     rx(r"подсудност\w*|третейск\w*|применим\w* прав\w*|регулиру\w*[^.;]{0,40}?прав\w* (?:англи|кипр|\w+ской)"),
 ]
 JURIS_EN = [
@@ -951,8 +958,10 @@ def detect_jurisdiction(ctx: Ctx, home_city: str | None = None) -> Hit | None:
                 p["claim_period_days"] = window.value.days
         if ctx.has(ARBITRATION):
             p["forum"] = "arbitration"
+            hit.direction = AGAINST_US
         elif ctx.has(FOREIGN) or (ctx.lang == "en" and not ctx.has(RUSSIAN_LAW) and not ctx.has(DEFENDANT)):
             p["forum"] = "foreign"
+            hit.direction = AGAINST_US
         elif ctx.has(DEFENDANT) and not ctx.has(PROVIDER_SEAT):
             p["forum"] = "defendant"
             hit.direction = MUTUAL
@@ -992,7 +1001,7 @@ MINCOM_EN = [
     ),
     rx(r"(?:not less than|no less than|at least|a minimum of)\s+[^.;]{0,60}?(?:units|licen[cs]es|users|lines|seats|per (?:month|year|quarter|annum)|each (?:month|year|quarter|calendar))"),
 ]
-MINCOM_PROTECT = rx(r"минимальн\w* (?:\w+ )?(?:платеж|сумм|объем)\w*\s+не (?:устанавлива|предусмотр|применя|взима)|без минимальн\w* (?:платеж|сумм|объем)|no minimum")
+MINCOM_PROTECT = rx(r"минимальн\w* (?:\w+ )?(?:платеж|сумм|объем)\w*[^.;]{0,40}?\sне (?:устанавлива|предусмотр|применя|взима)|без минимальн\w* (?:платеж|сумм|объем)|no minimum")
 SHORTFALL = rx(
     r"разниц\w*|списыва\w*[^.;]{0,40}?(?:в полном объеме|полностью)|подлежит оплате в полном (?:объеме|размере)|"
     r"оплачива\w* в полном (?:объеме|размере)|независимо от (?:факта |объема )?(?:пользовани|использовани|потреблени|фактическ)|"
