@@ -289,9 +289,10 @@ TERMS_EN = [
     rx(r"from time to time[^.;]{0,60}?\b(?:change|modif|update|revis|amend)"),
     rx(r"(?:your|the user's) responsibility to (?:review|check|read)|check (?:back|this page) (?:periodically|regularly|often)"),
     rx(
-        r"continu\w* (?:to )?(?:use|using|access)[^.;]{0,120}?(?:constitutes?|means|signif|deemed|indicates?|will be|"
-        r"shall be|consent|accept)"
+        r"\b(?:may|reserves? the right to|right to|might|can|could)\b[^.;]{0,40}?\b(?:change|modif\w*|alter|amend|update|"
+        r"add or remove|remove or modify|discontinue|revise|replace|withdraw)\b"
     ),
+    rx(r"subject to change|(?:might|may|can|could) change\b|(?:are|is) subject to (?:modification|amendment|revision)"),
     rx(r"(?:changes?|modifications?|amendments?|revisions?)[^.;]{0,60}?(?:effective|binding)[^.;]{0,30}?(?:upon|when|once) (?:post|publi)"),
     rx(r"(?:terms|agreement|conditions)[^.;]{0,40}?(?:may|can) (?:be )?(?:change|modif|amend|updat|revis)\w*"),
 ]
@@ -312,11 +313,13 @@ def detect_terms_change(ctx: Ctx) -> Hit | None:
         for m in ctx.finditer(pattern):
             sent = ctx.sentence_at(m.start())
             actor = ctx.actor(m.start())
-            customer_duty = pattern in (TERMS_RU[4], TERMS_RU[5], TERMS_EN[3], TERMS_EN[4])
+            customer_duty = pattern in (TERMS_RU[4], TERMS_RU[5], TERMS_EN[3])
             if actor == "customer" and not customer_duty:
                 continue
+            if ctx.lang == "en" and actor == "mutual":
+                continue
             if ctx.lang == "en" and pattern is TERMS_EN[0] and not re.search(
-                r"\b(?:may|can|reserves?|right|will|at any time|from time to time|might|at our)\b",
+                r"\b(?:may|can|reserves?|right|at any time|from time to time|might|at our)\b",
                 ctx.norm[sent.start : sent.end],
             ):
                 continue
@@ -519,6 +522,11 @@ UNCAPPED_EN = [
         r"(?:indemnif|confidential|gross negligence|willful|wilful|infring|fraud|misconduct|death|bodily|"
         r"personal injury)"
     ),
+    rx(
+        r"(?:except|excluding|other than|save for|notwithstanding)\b[^.;]{0,200}?(?:section|article|clause|\[\*|obligations? (?:to pay|under))"
+        r"[^.;]{0,300}?(?:liab|damages)"
+    ),
+    rx(r"(?:shall|will|does|do) not (?:limit|apply)[^.;]{0,80}?(?:liabilit|obligation|damages)|none of the limitations|limitations?[^.;]{0,40}?(?:shall|will|do|does) not apply"),
     rx(r"unlimited liability|liable without limitation|liability (?:is|shall be) unlimited|without (?:any )?(?:limit|cap) (?:on|of|to) (?:its|their|your|the) liability"),
     rx(r"(?:you|customer|subscriber|user)\w* (?:shall |will |agree to |are )?(?:be )?(?:fully |solely )?(?:liable|responsible) for (?:any and all|all|any)"),
 ]
@@ -579,7 +587,8 @@ LIMIT_RU = [
     rx(r"(?:совокупн|максимальн|общ)\w* (?:размер\w* )?ответственност\w*[^.;]{0,120}?(?:огранич\w*|не может превышать|не превыша\w*|не более)"),
 ]
 LIMIT_EN = [
-    rx(r"(?:in no event|under no circumstances)[^.;]{0,120}?(?:be )?(?:liable|responsible)"),
+    rx(r"(?:in no event|under no circumstances)[^.;]{0,200}?(?:liab|responsib|exceed)"),
+    rx(r"not (?:accept|assume|bear|have) (?:any )?(?:liability|responsibility)|exclusive remedy|sole (?:and exclusive )?remedy|only (?:be )?liable (?:if|where|when|for|to)|liability[^.;]{0,60}?(?:is|shall be|will be) limited"),
     rx(r"(?:shall|will|does|do|is|are|be)(?: not|n't) (?:be )?(?:held )?(?:liable|responsible)"),
     rx(r"\bno (?:liability|responsibility)\b|(?:accepts?|assumes?|bears?) no (?:liability|responsibility)"),
     rx(r"(?:aggregate|total|maximum|entire|cumulative|overall) liability[^.;]{0,160}?(?:exceed|limited|shall be|is|will be)"),
@@ -822,9 +831,14 @@ TERMINATION_RU = [
 TERMINATION_EN = [
     rx(
         r"(?:may|can|reserves? the right to|right to|shall be entitled to|is entitled to|are entitled to|will be entitled to)\s+"
-        r"(?:[^.;\s]+\s+){0,8}?(?:suspend|terminat|disable|block|cancel|discontinue|restrict|deactivat|remove|clos|ban|"
-        r"limit|delete|refuse)\w*"
+        r"(?:[^.;\s]+\s+){0,8}?(?:(?:suspend|terminat|disabl|block|cancel|discontinu|restrict|deactivat|remov|clos|ban|"
+        r"delet|refus)\w*|end)\b"
     ),
+    rx(
+        r"(?:will|shall|might|may|would)\s+(?:\w+\s+){0,3}?(?:terminate|suspend|disable|block|delete|close|deactivate|end)\w*"
+        r"\s+(?:\w+\s+){0,3}?(?:account|access|services?|membership|subscription|agreement|contract|rights?|use)\b"
+    ),
+    rx(r"(?:automatically|immediately) terminat\w*|(?:disabling|suspending|terminating|closing|blocking) (?:your|the|any) (?:account|access|service)"),
     rx(r"terminat\w* (?:this agreement )?(?:for convenience|without cause|for any reason)|(?:suspension|termination) of (?:your|the) (?:account|service|access)"),
 ]
 ANY_REASON = rx(
@@ -854,10 +868,20 @@ BREACH = rx(r"нарушени\w*|несоблюдени\w*|неисполнен
 NO_NOTICE = rx(r"без (?:\w+ )?(?:уведомлени|предупреждени|извещени)\w*|немедленно|without (?:prior |advance |any )?notice|immediately")
 
 
+EN_STOP_OBJECT = rx(r"account|access|agreement|contract|membership|subscription|services?\b|use of|licen[cs]e|relationship|order|this|it\b|them\b|profile|card")
+EN_FEATURE = rx(r"features?|functionalit|offerings?|feeds?\b|providers?|content|limits?\b|platform|timetables?")
+
+
 def detect_termination(ctx: Ctx) -> Hit | None:
     patterns = TERMINATION_RU if ctx.lang == "ru" else TERMINATION_EN
     for i, pattern in enumerate(patterns):
         for m in ctx.finditer(pattern):
+            if ctx.lang == "en" and i == 0:
+                tail = ctx.norm[m.end() : min(ctx.end, m.end() + 80)]
+                obj = EN_STOP_OBJECT.search(tail)
+                feature = EN_FEATURE.search(tail)
+                if feature and (not obj or feature.start() < obj.start()):
+                    continue
             if ctx.lang == "ru" and i == 0 and not _STOP_OBJECT.search(ctx.norm, m.end(), min(ctx.end, m.end() + 80)):
                 continue
             if ctx.lang == "ru" and re.search(r"ответственност", ctx.norm[m.end() : min(ctx.end, m.end() + 30)]):
@@ -911,7 +935,7 @@ JURIS_RU = [
 ]
 JURIS_EN = [
     rx(r"governed by|construed (?:in accordance with|under)|governing law|laws of the state of|choice of law"),
-    rx(r"(?:exclusive |non-exclusive )?jurisdiction|\bvenue\b|submit to the|arbitrat\w*|courts? (?:of|in|located|sitting)|"
+    rx(r"(?:exclusive|non-exclusive) jurisdiction|jurisdiction of|submit to the (?:\w+ )?jurisdiction|\bvenue\b|arbitrat\w*|courts? (?:of|in|located|sitting)|"
        r"class action|jury trial|small claims|dispute resolution|disputes? (?:shall|will) be (?:resolved|settled|brought)"),
 ]
 ARBITRATION = rx(
@@ -927,7 +951,9 @@ DEFENDANT = rx(
     r"в порядке,? (?:установленном|предусмотренном) (?:действующим )?законодательств|"
     r"defendant'?s? (?:domicile|residence|location|principal)|courts? (?:where|in which) you (?:live|reside)|"
     r"your (?:country|place|state|city) of (?:residence|domicile)|courts? of your|local court|where you live|"
-    r"you (?:may|can) (?:also )?bring|in your (?:country|place)"
+    r"you (?:may|can) (?:also )?bring|in your (?:country|place)|(?:country|place|state|territory) (?:where|in which) you (?:live|reside)|"
+    r"laws? of your (?:country|state)|mandatory (?:local )?(?:law|provision)|consumer protection|habitually reside|"
+    r"may not apply to you|some (?:jurisdictions|states|countries) do not"
 )
 PROVIDER_SEAT = rx(r"по месту нахождения (?:\w+ )?(?:оператор|исполнител|провайдер|поставщик|истца|лицензиар|партнер)")
 CITY = rx(r"(?:суд\w*|арбитраж\w*)[^.;]{0,50}?(?:\bг\.|\bгор\.|\bгорода)\s*(?P<city>(?:нижн\w+|велик\w+|санкт|ростов)[- ][а-я-]+|[а-я][а-я-]+)")
@@ -965,6 +991,9 @@ def detect_jurisdiction(ctx: Ctx, home_city: str | None = None) -> Hit | None:
         elif ctx.has(DEFENDANT) and not ctx.has(PROVIDER_SEAT):
             p["forum"] = "defendant"
             hit.direction = MUTUAL
+            if ctx.lang == "en":
+                hit.protective = True  # the consumer's own courts and mandatory law: in our favour
+                hit.direction = IN_OUR_FAVOUR
         elif home_city and p.get("court_city", "").lower() == home_city.strip().lower():
             p["forum"] = "home"
         elif ctx.has(PROVIDER_SEAT) or city or region:
@@ -995,6 +1024,10 @@ MINCOM_EN = [
         r"payment|quantit|volume|amount|charge|number|royalt|sales|guarantee|annual|monthly|usage|requirement|level)\w*"
     ),
     rx(r"take[- ]or[- ]pay|shortfall|committed (?:volume|spend|amount|quantit)|minimum of \d|minimum of [a-z]+ \("),
+    rx(
+        r"(?:volume|purchase|minimum|quarterly|annual|spend|revenue|sales) commitments?|deficiency payment|"
+        r"guarantee[sd]? (?:that )?(?:it |they )?(?:will |shall )?(?:deliver|purchase|pay|meet|order|sell)|\bminimum\b"
+    ),
     rx(
         r"(?:purchase|order|buy|pay|procure|sell|supply|produce|deliver|manufacture)\w*\s+(?:[^.;\s]+\s+){0,6}?(?:at least|not less than|a minimum of|"
         r"no less than|minimum of)"
