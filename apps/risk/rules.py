@@ -437,7 +437,8 @@ PENALTY_RU = rx(
 PENALTY_EN = rx(
     r"liquidated damages|late (?:payment )?(?:fee|charge|interest|penalt)\w*|"
     r"interest (?:at|of|on)[^.;]{0,80}?(?:overdue|late|past due|unpaid|delinquent|per (?:month|annum|day))|"
-    r"\bpenalt(?:y|ies)\b|(?:early )?termination (?:fee|charge|payment)|service fee of|"
+    r"\bpenalt(?:y|ies)\b|(?:early )?termination (?:fee|charge|payment)|cancellation (?:fee|charge)|service fee of|"
+    r"(?:shall|will|agrees? to) (?:\w+ ){0,3}?pay (?:to )?(?:the other party|us|the company|[a-z]+) (?:an amount|a fee|a sum|the sum)|"
     r"overdue (?:amounts?|sums?|payments?)[^.;]{0,60}?interest|per day (?:of|for each day of) (?:delay|late)"
 )
 NOT_A_PENALTY = rx(
@@ -588,7 +589,10 @@ LIMIT_RU = [
 ]
 LIMIT_EN = [
     rx(r"(?:in no event|under no circumstances)[^.;]{0,200}?(?:liab|responsib|exceed)"),
-    rx(r"not (?:accept|assume|bear|have) (?:any )?(?:liability|responsibility)|exclusive remedy|sole (?:and exclusive )?remedy|only (?:be )?liable (?:if|where|when|for|to)|liability[^.;]{0,60}?(?:is|shall be|will be) limited"),
+    rx(r"(?:only|solely) (?:be )?(?:responsible|liable) for|(?:not|cannot) (?:\w+ ){0,3}?take responsibility|(?:may|can|shall|will) not be held (?:liable|responsible)|"
+       r"sole (?:liability|obligation)|limited recourse|(?:exclusion|limitation) of (?:liability|damages)|"
+       r"(?:is|are) (?:the )?(?:sole|entire|entirely|solely) (?:responsibility|responsible)|not (?:be )?(?:liable|responsible) (?:if|for|to)|"
+       r"not (?:accept|assume|bear|have) (?:any )?(?:liability|responsibility)|exclusive remedy|sole (?:and exclusive )?remedy|only (?:be )?liable (?:if|where|when|for|to)|liability[^.;]{0,60}?(?:is|shall be|will be) limited"),
     rx(r"(?:shall|will|does|do|is|are|be)(?: not|n't) (?:be )?(?:held )?(?:liable|responsible)"),
     rx(r"\bno (?:liability|responsibility)\b|(?:accepts?|assumes?|bears?) no (?:liability|responsibility)"),
     rx(r"(?:aggregate|total|maximum|entire|cumulative|overall) liability[^.;]{0,160}?(?:exceed|limited|shall be|is|will be)"),
@@ -661,6 +665,11 @@ NONNEG_EN = [
     rx(r"agree(?:s|d)? to (?:be bound|comply with) (?:by )?(?:these|this|the)|(?:read|reviewed),? (?:and )?understood,? and agree"),
     rx(r"if you do not agree[^.;]{0,100}?(?:do not|may not|must not|should not|stop|discontinue|cease|please|you must)|do not (?:use|access)[^.;]{0,60}?if you do not agree"),
     rx(r"acceptance of (?:this|these|the) (?:offer|terms)|public offer"),
+    rx(
+        r"(?:if|when|once) you (?:\w+ ){0,3}?(?:use|continue to use|create|access|do not terminate|don't|do not)[^.;]{0,120}?"
+        r"(?:you (?:\w+ ){0,2}?(?:agree|accept|consent|be bound|are bound)|stop using|become part of)"
+    ),
+    rx(r"(?:you (?:will|shall) be|become) bound by|become part of your agreement|if you do(?: not|n't) agree[^.;]{0,60}?stop"),
 ]
 NONNEG_PROTECT = rx(
     r"протокол\w* разногласий[^.;]{0,60}?(?:принима|рассматрива|подлежит рассмотрению|согласовыва)\w*|"
@@ -771,7 +780,8 @@ RENEWAL_RU = [
     rx(r"пролонгаци\w*|автопролонгаци\w*"),
 ]
 RENEWAL_EN = [
-    rx(r"automatic(?:ally)? (?:be )?(?:renew|extend)\w*|auto-?renew\w*|evergreen"),
+    rx(r"automatic(?:ally)? (?:be )?(?:renew|extend|continue)\w*|auto-?renew\w*|evergreen|month[- ]to[- ]month|year[- ]to[- ]year"),
+    rx(r"(?:wishes|desires|elect\w*|right) to (?:extend|renew)|extend (?:the|its|this) term|successor (?:franchise|term)|continue in effect (?:until|for)"),
     rx(r"(?:shall|will) (?:be )?(?:automatically )?(?:renew|extend)\w*[^.;]{0,80}?(?:successive|additional|further|consecutive|subsequent|renewal|same)"),
     rx(r"unless (?:either|a|one|the other|neither|any)? ?party[^.;]{0,120}?(?:notice|notif)\w*[^.;]{0,100}?(?:renew|terminat|extend|expir)"),
     rx(r"(?:notice|intention|intent) (?:of|not to) (?:non-?renewal|renew)|non-?renewal|renewal (?:term|period)s?"),
