@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 PREAMBLE = "preamble"
 
@@ -57,9 +58,51 @@ def split_clauses(text: str) -> list[Clause]:
 
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREV = {
-    "г", "гг", "ст", "п", "пп", "ч", "т", "д", "руб", "коп", "им", "ул", "тел", "см", "т.е", "т.ч", "т.д",
-    "т.п", "мин", "сек", "no", "inc", "ltd", "co", "corp", "u.s", "e.g", "i.e", "art", "sec", "mr", "ms",
-    "dr", "vs", "etc", "n", "нач", "обл", "р", "стр", "долл", "тыс", "млн", "прим", "ред", "фз", "рф",
+    "г",
+    "гг",
+    "ст",
+    "п",
+    "пп",
+    "ч",
+    "т",
+    "д",
+    "руб",
+    "коп",
+    "им",
+    "ул",
+    "тел",
+    "см",
+    "т.е",
+    "т.ч",
+    "т.д",
+    "т.п",
+    "мин",
+    "сек",
+    "no",
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "u.s",
+    "e.g",
+    "i.e",
+    "art",
+    "sec",
+    "mr",
+    "ms",
+    "dr",
+    "vs",
+    "etc",
+    "n",
+    "нач",
+    "обл",
+    "р",
+    "стр",
+    "долл",
+    "тыс",
+    "млн",
+    "прим",
+    "ред",
 }
 _BOUNDARY = re.compile(r"(?<=[.;!?])\s+(?=[\"«(]?[A-ZА-ЯЁ0-9])|\n\s*\n|\n(?=\s*(?:[-•—–]|[а-яa-z]\)))")
 
@@ -81,7 +124,7 @@ def split_sentences(text: str, start: int, end: int) -> list[Span]:
         cuts.append(m.end())
     cuts.append(end)
     spans = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
+    for a, b in pairwise(cuts):
         while a < b and text[a].isspace():
             a += 1
         while b > a and text[b - 1].isspace():

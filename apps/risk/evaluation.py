@@ -125,7 +125,9 @@ def _macro_f1(table: dict[str, Counts]) -> float | None:
     return round(sum(values) / len(values), 3) if values else None
 
 
-def _bootstrap_micro_f1(rows: list[Scored], codes: tuple[str, ...], resamples: int, seed: int = 7) -> list[float] | None:
+def _bootstrap_micro_f1(
+    rows: list[Scored], codes: tuple[str, ...], resamples: int, seed: int = 7
+) -> list[float] | None:
     if resamples <= 0:
         return None
     by_doc: dict[str, Counts] = defaultdict(Counts)
@@ -193,8 +195,11 @@ def evaluate_english(records: list[dict], *, split: str = "test", resamples: int
             negatives = [row for row in rows if code in row.related]
             if negatives:
                 flagged = sum(code in row.predicted for row in negatives)
-                hard[code] = {"hard_negatives": len(negatives), "false_positives": flagged,
-                              "fp_rate": round(flagged / len(negatives), 3)}
+                hard[code] = {
+                    "hard_negatives": len(negatives),
+                    "false_positives": flagged,
+                    "fp_rate": round(flagged / len(negatives), 3),
+                }
         summary["hard_negatives"] = hard
         summary["per_source"] = {
             source: {"records": len(subset), "micro": _micro(_per_code(subset, EN_CODES)).as_json()}
@@ -236,7 +241,8 @@ def _same(gold_value, predicted_value) -> bool:
 
 
 def _russian_details(records: list[dict], findings: list[list]) -> tuple[dict, dict, dict]:
-    """Of the gold labels the scanner also found (same code): how often severity, direction, parameters agree."""
+    """Of the gold labels the scanner also found (same code): how often severity, direction, parameters "
+    "agree."""
     sev = Counts()
     direction = Counts()
     params: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -253,7 +259,10 @@ def _russian_details(records: list[dict], findings: list[list]) -> tuple[dict, d
             for key, value in lab.get("parameters", {}).items():
                 params[key][1] += 1
                 params[key][0] += _same(value, f.parameters.get(key))
-    severity = {"matched": sev.tp + sev.fn, "accuracy": round(sev.recall, 3) if sev.recall is not None else None}
+    severity = {
+        "matched": sev.tp + sev.fn,
+        "accuracy": round(sev.recall, 3) if sev.recall is not None else None,
+    }
     directions = {
         "matched": direction.tp + direction.fn,
         "accuracy": round(direction.recall, 3) if direction.recall is not None else None,
@@ -278,6 +287,12 @@ def mismatches(records: list[dict], *, lang: str, floor: str = "low", split: str
         else:
             gold = {lab["code"] for lab in record["labels"] if RANK[lab["severity"]] >= RANK[floor]}
         if gold != predicted:
-            out.append({"id": record["id"], "gold": sorted(gold), "predicted": sorted(predicted),
-                        "text": record["text"]})
+            out.append(
+                {
+                    "id": record["id"],
+                    "gold": sorted(gold),
+                    "predicted": sorted(predicted),
+                    "text": record["text"],
+                }
+            )
     return out

@@ -62,10 +62,14 @@ PROVIDER_EN = (
     r"|contractor|manufacturer|distributor)"
 )
 CUSTOMER_EN = r"(?:you|your|customer|subscriber|client|user|licensee|buyer|purchaser|member)"
-MUTUAL_EN = r"(?:either party|each party|both parties|neither party|the parties|a party|any party|each of the parties)"
+MUTUAL_EN = (
+    r"(?:either party|each party|both parties|neither party|the parties|a party|any party|each "
+    r"of the parties)"
+)
 
 _PARTY = re.compile(
-    rf"\b(?P<mutual>(?:люб\w+|кажд\w+|ни одн\w+|обе|обеих|одн\w+) (?:из )?{MUTUAL_RU}|{MUTUAL_RU}|{MUTUAL_EN})\b"
+    rf"\b(?P<mutual>(?:люб\w+|кажд\w+|ни одн\w+|обе|обеих|одн\w+) (?:из )?{MUTUAL_RU}"
+    rf"|{MUTUAL_RU}|{MUTUAL_EN})\b"
     rf"|\b(?P<provider>{PROVIDER_RU}|{PROVIDER_EN})\b"
     rf"|\b(?P<customer>{CUSTOMER_RU}|{CUSTOMER_EN})\b"
 )
@@ -201,8 +205,10 @@ def find_periods(norm: str, start: int = 0, end: int | None = None) -> list[Peri
 
 def find_month_word(norm: str, start: int, end: int) -> Period | None:
     """A bare 'месяц' / 'one month' without a number (= 30 days)."""
-    m = re.search(r"(?:в течение|за|within|не позднее|не менее чем за)\s+(?:одного\s+|one\s+|a\s+)?(месяц\w*|month)\b",
-                  norm[start:end])
+    m = re.search(
+        r"(?:в течение|за|within|не позднее|не менее чем за)\s+(?:одного\s+|one\s+|a\s+)?(месяц\w*|month)\b",
+        norm[start:end],
+    )
     if not m:
         return None
     return Period(days=30, kind="", unit="month", start=start + m.start(1), end=start + m.end(1))

@@ -24,7 +24,8 @@ _NOTICE_BEFORE = re.compile(
     r"not less than|minimum of|upon|on|giving|providing|with|after)\s*$"
 )
 _NOTICE_AFTER = re.compile(
-    r"^\s*(?:'s|')?\s*(?:\([^)]*\)\s*)?(?:prior|advance|written|advanced)?\s*(?:written\s+)?(?:notice|notification)"
+    r"^\s*(?:'s|')?\s*(?:\([^)]*\)\s*)?(?:prior|advance|written|advanced)?\s*(?:written\s+)?(?:notice|"
+    r"notification)"
     r"|^[^.;]{0,60}?\bдо\s+(?:дня\s+|даты\s+|момента\s+)?(?:вступлени|введени|начала|изменени|применени|"
     r"окончани|истечени|предполагаем|планируем|приостановлени|прекращени|расторжени|ограничени|блокировк)"
     r"|^\s*(?:prior to|before)\b"
@@ -41,9 +42,9 @@ def notice_period(norm: str, start: int, end: int) -> Value | None:
     for p in find_periods(norm, start, end):
         before = norm[max(start, p.start - 40) : p.start]
         after = norm[p.end : min(end, p.end + 90)]
-        if _NOTICE_BEFORE.search(before) or _NOTICE_AFTER.search(after):
-            if best is None or p.days < best.days:
-                best = p
+        is_notice = _NOTICE_BEFORE.search(before) or _NOTICE_AFTER.search(after)
+        if is_notice and (best is None or p.days < best.days):
+            best = p
     if best is None:
         month = find_month_word(norm, start, end)
         if month and re.search(r"(?:за|prior|notice)", norm[max(start, month.start - 25) : month.end + 20]):
@@ -73,7 +74,8 @@ _PER_MONTH = re.compile(r"в месяц|за каждый (?:полный )?ме
 _PER_YEAR = re.compile(r"годовых|в год|per annum|per year|a year|annual|annum")
 _CAP = re.compile(
     r"не более|не может превышать|не должн\w* превышать|не превыша\w*|но не свыше|ограничива\w*|ограничен\w*|"
-    r"максимальн\w*|not (?:to )?exceed|shall not exceed|up to a maximum|capped|maximum of|in no event more than"
+    r"максимальн\w*|not (?:to )?exceed|shall not exceed|up to a maximum|capped|maximum of|in no event "
+    r"more than"
 )
 
 
@@ -102,10 +104,9 @@ def penalty_rate(norm: str, start: int, end: int) -> dict:
             out["rate_pct_per_day"] = round(per_day, 4)
             spans.append((m.start(), m.end()))
             rate_end = m.end()
-        elif not period and "fine_pct" not in out and "rate_pct" not in out:
-            if not _CAP.search(before):
-                out["fine_pct"] = value
-                spans.append((m.start(), m.end()))
+        elif not period and "fine_pct" not in out and "rate_pct" not in out and not _CAP.search(before):
+            out["fine_pct"] = value
+            spans.append((m.start(), m.end()))
     cap_from = rate_end if rate_end is not None else start
     cap = _CAP.search(norm, cap_from, end)
     if cap:
@@ -119,7 +120,8 @@ def penalty_rate(norm: str, start: int, end: int) -> dict:
     else:
         out["cap_present"] = False
     if re.search(
-        r"без ограничени\w* (?:суммы|размера|максимальн|по сумме)|не ограничен\w*|without (?:any )?(?:limit|cap)"
+        r"без ограничени\w* (?:суммы|размера|максимальн|по сумме)|не ограничен\w*|without (?:any "
+        r")?(?:limit|cap)"
         r"|no (?:upper )?(?:limit|cap)",
         norm[start:end],
     ):

@@ -10,14 +10,28 @@ from __future__ import annotations
 LEGAL_BASIS: dict[str, list[str]] = {
     "PRICE_CHANGE_UNILATERAL": ["ГК РФ ст. 310 п. 2", "ГК РФ ст. 424", "ГК РФ ст. 450"],
     "TERMS_CHANGE_UNILATERAL": ["ГК РФ ст. 310 п. 2", "ГК РФ ст. 450", "ГК РФ ст. 428 п. 2-3"],
-    "INVOICE_DEEMED_ACCEPTED": ["126-ФЗ «О связи» ст. 55", "ГК РФ ст. 753", "Определение ВС РФ 308-ЭС20-4526"],
+    "INVOICE_DEEMED_ACCEPTED": [
+        "126-ФЗ «О связи» ст. 55",
+        "ГК РФ ст. 753",
+        "Определение ВС РФ 308-ЭС20-4526",
+    ],
     "PENALTY": ["ГК РФ ст. 330", "ГК РФ ст. 333", "Постановление Пленума ВС РФ № 7 от 24.03.2016"],
     "UNCAPPED_LIABILITY": ["ГК РФ ст. 15", "ГК РФ ст. 393", "ГК РФ ст. 394", "ГК РФ ст. 428 п. 2-3"],
-    "LIABILITY_LIMITATION": ["ГК РФ ст. 400", "ГК РФ ст. 401", "ГК РФ ст. 428 п. 2", "126-ФЗ «О связи» ст. 66, 68"],
+    "LIABILITY_LIMITATION": [
+        "ГК РФ ст. 400",
+        "ГК РФ ст. 401",
+        "ГК РФ ст. 428 п. 2",
+        "126-ФЗ «О связи» ст. 66, 68",
+    ],
     "NON_NEGOTIABLE": ["ГК РФ ст. 426", "ГК РФ ст. 428", "ГК РФ ст. 437 п. 2", "ГК РФ ст. 438 п. 3"],
     "NUMBER_LOCKIN": ["126-ФЗ «О связи» ст. 26", "126-ФЗ «О связи» ст. 44"],
     "AUTO_RENEWAL": ["ГК РФ ст. 425", "ГК РФ ст. 450.1", "ГК РФ ст. 782"],
-    "UNILATERAL_TERMINATION": ["ГК РФ ст. 310", "ГК РФ ст. 450.1", "ГК РФ ст. 782", "126-ФЗ «О связи» ст. 44"],
+    "UNILATERAL_TERMINATION": [
+        "ГК РФ ст. 310",
+        "ГК РФ ст. 450.1",
+        "ГК РФ ст. 782",
+        "126-ФЗ «О связи» ст. 44",
+    ],
     "JURISDICTION": ["АПК РФ ст. 35", "АПК РФ ст. 37", "АПК РФ ст. 4 ч. 5", "382-ФЗ «Об арбитраже»"],
     "MIN_COMMITMENT": ["ГК РФ ст. 421", "ГК РФ ст. 429.4", "ГК РФ ст. 782"],
 }
@@ -38,7 +52,8 @@ _RU: dict[str, tuple[str, str, str]] = {
     "INVOICE_DEEMED_ACCEPTED": (
         "Срок на возражения по счетам и актам — не менее 30 календарных дней с даты получения; оспариваемая "
         "сумма не оплачивается до урегулирования.",
-        "Не менее 10 рабочих дней и право предъявить претензию в пределах 6 месяцев (126-ФЗ ст. 55) даже после "
+        "Не менее 10 рабочих дней и право предъявить претензию в пределах 6 месяцев (126-ФЗ ст. 55) даже "
+        "после "
         "подписания акта; детализация по запросу бесплатно.",
         "Данные Оператора объявлены бесспорными и претензии по счетам не принимаются.",
     ),
@@ -55,12 +70,15 @@ _RU: dict[str, tuple[str, str, str]] = {
         "Абонент должен возмещать любые штрафы регуляторов и других операторов без ограничения.",
     ),
     "LIABILITY_LIMITATION": (
-        "Сделать ограничение взаимным: совокупная ответственность каждой Стороны не более платежей за 12 месяцев.",
+        "Сделать ограничение взаимным: совокупная ответственность каждой Стороны не более платежей за 12 "
+        "месяцев.",
         "Исключить из ограничения умысел, грубую неосторожность и перерывы связи сверх установленного SLA.",
-        "Оператор ограничивает только свою ответственность, а ответственность Абонента остаётся неограниченной.",
+        "Оператор ограничивает только свою ответственность, а ответственность Абонента остаётся "
+        "неограниченной.",
     ),
     "NON_NEGOTIABLE": (
-        "Заключить отдельный договор или дополнительное соглашение с согласованными условиями; принять протокол "
+        "Заключить отдельный договор или дополнительное соглашение с согласованными условиями; принять "
+        "протокол "
         "разногласий.",
         "Зафиксировать ключевые условия (цены, срок на возражения, номера) в подписанном приложении, которое "
         "имеет приоритет над офертой.",
@@ -113,7 +131,8 @@ _EN: dict[str, tuple[str, str, str]] = {
         "A new version binds on posting and cannot be refused.",
     ),
     "INVOICE_DEEMED_ACCEPTED": (
-        "At least 30 days from receipt to dispute an invoice; the disputed amount is withheld until resolved.",
+        "At least 30 days from receipt to dispute an invoice; the disputed amount is withheld until "
+        "resolved.",
         "At least 10 business days, and claims stay possible for 6 months after payment.",
         "The provider's records are conclusive and no dispute is possible.",
     ),
@@ -124,7 +143,8 @@ _EN: dict[str, tuple[str, str, str]] = {
     ),
     "UNCAPPED_LIABILITY": (
         "Our liability limited to direct damages, excluding lost profit, capped at 12 months' fees.",
-        "Third-party and regulator fines only where caused by us and documented, with a right to contest them.",
+        "Third-party and regulator fines only where caused by us and documented, with a right to contest "
+        "them.",
         "We must indemnify any losses and third-party fines without limitation.",
     ),
     "LIABILITY_LIMITATION": (

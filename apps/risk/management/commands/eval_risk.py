@@ -41,18 +41,22 @@ class Command(BaseCommand):
         report: dict = {}
         en_path = options["en_path"] or default_english_path()
         if en_path is None or not en_path.is_file():
-            report["english"] = {"error": f"English benchmark not found ({en_path or EN_RELATIVE}); pass --en-path"}
+            report["english"] = {
+                "error": f"English benchmark not found ({en_path or EN_RELATIVE}); pass --en-path"
+            }
         else:
             records = self._records(en_path, options)
-            report["english"] = {"path": str(en_path), **evaluate_english(
-                records, split=options["split"], resamples=options["bootstrap"]
-            )}
+            report["english"] = {
+                "path": str(en_path),
+                **evaluate_english(records, split=options["split"], resamples=options["bootstrap"]),
+            }
         if not options["ru_path"].is_file():
             raise CommandError(f"Russian gold set not found: {options['ru_path']}")
         records = self._records(options["ru_path"], options)
-        report["russian"] = {"path": str(options["ru_path"]), **evaluate_russian(
-            records, split=options["split"], resamples=options["bootstrap"]
-        )}
+        report["russian"] = {
+            "path": str(options["ru_path"]),
+            **evaluate_russian(records, split=options["split"], resamples=options["bootstrap"]),
+        }
         if options["json"]:
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
         else:
@@ -77,7 +81,8 @@ class Command(BaseCommand):
             for level, summary in part["levels"].items():
                 micro = summary["micro"]
                 self.stdout.write(
-                    f"\n-- severity {level}: micro P {micro['precision']} R {micro['recall']} F1 {micro['f1']} "
+                    f"\n-- severity {level}: micro P {micro['precision']} R {micro['recall']} "
+                    f"F1 {micro['f1']} "
                     f"(95% CI {summary['micro_f1_ci95']}), macro F1 {summary['macro_f1']}"
                 )
                 self.stdout.write(f"{'code':<26}{'support':>8}{'P':>8}{'R':>8}{'F1':>8}{'FP':>6}")
@@ -90,9 +95,13 @@ class Command(BaseCommand):
                         f"  hard negatives {code}: {hard['false_positives']}/{hard['hard_negatives']} flagged"
                     )
                 for source, data in summary.get("per_source", {}).items():
-                    self.stdout.write(f"  {source}: micro F1 {data['micro']['f1']} ({data['records']} records)")
+                    self.stdout.write(
+                        f"  {source}: micro F1 {data['micro']['f1']} ({data['records']} records)"
+                    )
                 if "protective_flagged" in summary:
-                    self.stdout.write(f"  protective clauses flagged at this level: {summary['protective_flagged']}")
+                    self.stdout.write(
+                        f"  protective clauses flagged at this level: {summary['protective_flagged']}"
+                    )
             if "severity_accuracy" in part:
                 self.stdout.write(f"\nseverity agreement on found labels: {part['severity_accuracy']}")
                 self.stdout.write(f"direction agreement on found labels: {part['direction_accuracy']}")

@@ -31,7 +31,9 @@ def read_contract_text(path: Path) -> str:
             raise CommandError(f"{path}: not UTF-8 text (invalid byte at offset {exc.start})") from exc
     if suffix in {".pdf", ".docx"}:
         if importlib.util.find_spec("apps.core.documents") is None:
-            raise CommandError(f"{path}: PDF/DOCX extraction not available (apps.core.documents is not installed)")
+            raise CommandError(
+                f"{path}: PDF/DOCX extraction not available (apps.core.documents is not installed)"
+            )
         extracted = importlib.import_module("apps.core.documents").extract_text(path)
         return extracted if isinstance(extracted, str) else extracted.text
     raise CommandError(f"{path}: unsupported file type {suffix or '(none)'}; expected .txt, .pdf or .docx")
@@ -70,8 +72,9 @@ class Command(BaseCommand):
         for f in findings:
             quote = " ".join(f.quote.split())
             quote = quote if len(quote) <= 90 else quote[:87] + "..."
+            chars = f"{f.start}-{f.end}"
             self.stdout.write(
-                f"{f.severity:<9} {f.code:<24} {f.clause:<10} {f.direction:<13} {f'{f.start}-{f.end}':<13} {quote}"
+                f"{f.severity:<9} {f.code:<24} {f.clause:<10} {f.direction:<13} {chars:<13} {quote}"
             )
             shown = {k: v for k, v in f.parameters.items() if v not in (None, False)}
             if shown:
