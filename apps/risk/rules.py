@@ -153,7 +153,8 @@ DIRECT_NOTICE = rx(
     r"заказн\w* письм|in writing|written notice|by email|notify you (?:by|in writing)"
 )
 AT_ANY_TIME = rx(
-    r"в любое время|в любой момент|без (?:\w+ )?(?:уведомлени|согласовани|извещени|предупреждени)\w*|"
+    r"в любое время|в любой момент|без (?:\w+ )?(?:уведомлени|согласовани|согласи[яе]|извещени|"
+    r"предупреждени)\w*|"
     r"с момента (?:их |его |ее )?(?:опубликовани|размещени|публикаци)\w*|со дня (?:их )?(?:опубликовани|"
     r"размещени)\w*|"
     r"немедленно|at any time|anytime|without (?:prior |advance |any |further )?notice|"
@@ -204,7 +205,12 @@ PRICE_RU = [
     rx(
         _PRICE_WORD_RU + r"[^.;]{0,80}?(?:могут быть (?:изменен|пересмотрен|повышен|проиндексирован)\w*|"
         r"подлеж\w* (?:изменени|индексаци|пересмотр)\w*|изменяются|меняются|пересматриваются|"
-        r"индексируются|повышаются)"
+        r"индексируются|повышаются|могут (?:быть )?(?:изменя|пересматрива|повыша|индексир)\w*)"
+    ),
+    rx(
+        _PRICE_WORD_RU + r"[^.;]{0,40}?(?:устанавлива|определя|изменя|пересматрива)\w* (?:\w+ )?"
+        r"(?:оператор|исполнител|провайдер)\w* (?:самостоятельно|в одностороннем порядке|по своему "
+        r"усмотрению)"
     ),
     rx(r"нов\w* (?:тариф|цен|стоимост)\w*[^.;]{0,80}?(?:вступа|применя|действу)\w*"),
 ]
@@ -294,8 +300,8 @@ TERMS_RU = [
         r"(?:договор|правил|оферт|регламент)\w*"
     ),
     rx(
-        r"(?:изменя\w*|измени\w*)\s+(?:в одностороннем порядке\s+)?(?:настоящ\w*\s+)?(?:договор|правила|"
-        r"оферту|регламент)\b"
+        r"(?:изменя\w*|измени\w*)\s+(?:в одностороннем порядке\s+)?(?:настоящ\w*\s+|публичн\w*\s+)?"
+        r"(?:договор\w*|правил\w*|оферт\w*|регламент\w*|услови\w*)\b"
     ),
     rx(
         r"нов\w* редакци\w*[^.;]{0,120}?(?:вступа\w* в силу|действу\w*|применя\w*|становится "
@@ -402,7 +408,8 @@ INVOICE_SUBJECT = rx(
 NOT_INVOICE_SUBJECT = rx(r"оферт\w*|договор\w*|уведомлени\w*|сообщени\w*|заявк\w*|offer|agreement|notice")
 INVOICE_RU = [
     rx(
-        r"счита\w*\s+(?:\w+\s+){0,5}?(?:принят\w*|согласован\w*|подписан\w*|утвержден\w*|признан\w*|"
+        r"(?:счита|призна)\w*\s+(?:\w+\s+){0,5}?(?:принят\w*|согласован\w*|подписан\w*|утвержден\w*|"
+        r"признан\w*|"
         r"подтвержден\w*|"
         r"оказанн\w*\s+(?:\w+\s+){0,2}?(?:надлежащ|в полном|качествен|и принят|без замечаний))"
     ),
@@ -420,6 +427,10 @@ INVOICE_RU = [
         r"качеств)[^.;]{0,100}?(?:принима\w*|рассматрива\w*|предъявл\w*|направл\w*|могут быть|подлеж\w*)"
     ),
     rx(r"(?:не подлеж\w*|не может быть|не могут быть) (?:\w+ )?(?:оспарива|оспорен|обжалова)\w*"),
+    rx(
+        r"(?:определя|устанавлива|рассчитыва|учитыва)\w*\s+(?:\w+\s+){0,2}?(?:исключительно|только|"
+        r"на основании)\s+(?:\w+\s+){0,2}?(?:данн|показани|сведени)\w*"
+    ),
     rx(
         r"(?:непредставлени|ненаправлени|отсутстви)\w* (?:\w+ ){0,3}?(?:мотивированн\w* )?(?:возражени|"
         r"претензи|"
@@ -440,6 +451,7 @@ CONCLUSIVE = rx(
     r"(?:единственн|достаточн|бесспорн|окончательн|неоспорим)\w* (?:и \w+ )?(?:основани|доказательств|данн)|"
     r"(?:явля\w*|служат?|призна\w*)\s+(?:\w+\s+){0,2}?(?:единственн|бесспорн|неоспорим|окончательн)|"
     r"(?:не подлеж\w*|не может быть|не могут быть) (?:\w+ )?(?:оспарива|оспорен)|"
+    r"(?:исключительно|только) (?:по|на основании) (?:\w+ )?(?:данн|показани|сведени)|"
     r"conclusive|final and binding"
 )
 CLAIMS_REFUSED = rx(
@@ -645,7 +657,8 @@ def detect_uncapped(ctx: Ctx) -> Hit | None:
             sent = ctx.sentence_at(m.start())
             seg = ctx.norm[sent.start : sent.end]
             if ctx.lang == "ru" and re.search(
-                r"не (?:несет|возмеща|отвечает)", ctx.norm[max(sent.start, m.start() - 40) : m.end()]
+                r"не (?:несет|возмеща|отвечает)|без (?:\w+ )?(?:компенсац|возмещ)",
+                ctx.norm[max(sent.start, m.start() - 40) : m.end()],
             ):
                 continue
             actor = ctx.actor(m.start()) if pattern not in (UNCAPPED_EN[1], UNCAPPED_EN[2]) else None
@@ -694,7 +707,7 @@ LIMIT_RU = [
     ),
     rx(
         _PROV_RU
-        + r"\s+(?:\w+\s+){0,3}?не (?:несет|несут|отвечает|отвечают)\s+(?:\w+\s+){0,2}?(?:ответственност\w"
+        + r"\s+(?:\w+\s+){0,5}?не (?:несет|несут|отвечает|отвечают)\s+(?:\w+\s+){0,2}?(?:ответственност\w"
         r"*|за)"
     ),
     rx(_PROV_RU + r"[^.;]{0,60}?не (?:возмеща|компенсиру|гарантиру)\w*"),
@@ -731,13 +744,18 @@ LIMIT_EN = [
         r"limit(?:s|ed)? (?:its|our|their|the|his|any) (?:\w+ )?liabilit|"
         r"liabilit\w*[^.;]{0,80}?(?:limited to|shall not exceed|not to exceed|capped)"
     ),
-    rx(r"disclaim\w*[^.;]{0,60}?(?:liabilit|warrant|responsib)|exclud\w*[^.;]{0,40}?liabilit"),
+    rx(r"disclaim\w*[^.;]{0,60}?(?:liabilit|responsib)|exclud\w*[^.;]{0,40}?liabilit"),
     rx(
         r"\"?as is\"?|\"?as available\"?|sole (?:and exclusive )?remedy|only (?:be )?liable (?:to the "
         r"following extent|for)"
     ),
     rx(r"(?:we|company|provider)\w* (?:is|are|will be|shall be) liable only"),
 ]
+NOT_LIMITING_EN = rx(
+    r"(?:nothing|not|n't|never)\b[^.;]{0,40}?(?:exclude|limit|remove|restrict)s?\b[^.;]{0,20}?(?:our|any|"
+    r"its|the)? ?"
+    r"liabilit"
+)
 FORCE_MAJEURE = rx(r"непреодолим\w* сил|форс-мажор")
 OWN_FAULT = rx(
     r"по вине (?:абонент|заказчик|клиент)|вследствие (?:нарушени\w*|действи\w*|бездействи\w*) (?:абонент|"
@@ -750,6 +768,9 @@ def detect_limitation(ctx: Ctx) -> Hit | None:
     patterns = LIMIT_RU if ctx.lang == "ru" else LIMIT_EN
     if ctx.lang == "ru" and ctx.has(FORCE_MAJEURE):
         return None
+    if ctx.lang == "en" and ctx.has(NOT_LIMITING_EN):
+        m = ctx.search(NOT_LIMITING_EN)
+        return Hit("LIM-EN-P", m.start(), m.end(), direction=IN_OUR_FAVOUR, protective=True, confidence=0.6)
     for i, pattern in enumerate(patterns):
         for m in ctx.finditer(pattern):
             sent = ctx.sentence_at(m.start())
@@ -794,14 +815,18 @@ def detect_limitation(ctx: Ctx) -> Hit | None:
 
 # --- NON_NEGOTIABLE ------------------------------------------------------------------------------------
 NONNEG_RU = [
-    rx(r"протокол\w* разногласий[^.;]{0,60}?не (?:принима|рассматрива|подлеж|допуска|будут|может)\w*"),
+    rx(
+        r"протокол\w* разногласий[^.;]{0,60}?не (?:принима|рассматрива|подлеж|допуска|будут|может)\w*|"
+        r"не (?:принима|рассматрива)\w*[^.;]{0,80}?протокол\w* разногласий"
+    ),
     rx(
         r"услови\w*[^.;]{0,80}?не (?:подлежат|могут быть) (?:\w+ )?(?:изменени|изменен|"
         r"согласован)\w*[^.;]{0,60}?(?:абонент|заказчик|клиент|по инициативе|по требованию|в "
         r"индивидуальном)"
     ),
     rx(
-        r"публичн\w* оферт\w*|договор\w*[- ]оферт\w*|договор\w* присоединени\w*|ст(?:\.|атьи|атьей|"
+        r"публичн\w* (?:оферт|договор)\w*|договор\w*[- ]оферт\w*|договор\w* присоединени\w*|ст(?:\.|атьи|"
+        r"атьей|"
         r"атье)\s*428|п(?:\.|ункт\w*)\s*2 ст(?:\.|атьи)\s*437|п(?:\.|ункт\w*)\s*3 ст(?:\.|атьи)\s*438"
     ),
     rx(
@@ -899,6 +924,10 @@ _NUM = (
     r"счет|заказ|лицев|заявк|телефона горячей))\w*"
 )
 LOCKIN_RU = [
+    rx(
+        r"(?:по (?:своему |собственному )?усмотрению|вправе отказать)[^.;]{0,80}?(?:перенос|переоформлени|"
+        r"передач)\w* (?:\w+ ){0,3}?номер"
+    ),
     rx(
         r"(?:при|после|в случае) (?:\w+ ){0,2}?(?:расторжени|прекращени|окончани|истечени)\w*[^.;]{0,120}?"
         + _NUM
@@ -1066,7 +1095,7 @@ NO_RENEWAL = rx(
     r"will not (?:automatically )?renew"
 )
 CUSTOMER_MUST_NOTIFY = rx(
-    r"если (?:абонент|заказчик|клиент)\w* не|(?:отказ|уведомлени)\w* (?:\w+ )?(?:абонент|заказчик|"
+    r"если (?:абонент|заказчик|клиент)\w* не|(?:отказ|уведомлени|заявлени)\w* (?:\w+ )?(?:абонент|заказчик|"
     r"клиент)|unless (?:you|customer)"
 )
 MUTUAL_NOTIFY = rx(r"ни одна из сторон|ни одна сторона|любая из сторон|either party|neither party")
@@ -1166,7 +1195,8 @@ ANY_REASON = rx(
 )
 LAW_ONLY = rx(
     r"по (?:требованию|предписанию|решению) (?:\w+ )?(?:уполномоченн|государственн|компетентн|суд)\w*|"
-    r"в случаях,? (?:прямо )?(?:предусмотренн|установленн)\w* (?:\w+ )?(?:законодательств|закон)\w*|"
+    r"в случа\w*,? (?:прямо )?(?:предусмотренн|установленн)\w* (?:\w+ )?(?:законодательств|закон)\w*|"
+    r"за исключением случа\w*,? (?:прямо )?(?:предусмотренн|установленн)\w*|"
     r"на основании (?:решения суда|предписани|вступившего)|(?:required|requested|ordered) by (?:law|a "
     r"court|any court|authorit|government|regulat)|"
     r"to comply with (?:applicable )?law|court order"
@@ -1278,7 +1308,10 @@ JURIS_RU = [
 ]
 JURIS_EN = [
     rx(
-        r"governed by|construed (?:in accordance with|under)|governing law|laws of the state of|choice of law"
+        r"governed by|construed (?:in accordance with|under)|governing law|laws of the state of|choice "
+        r"of law|"
+        r"laws? of [^.;]{0,60}?(?:govern|appl(?:y|ies|icable))|place of jurisdiction|district court|"
+        r"(?:resolve|settle|bring|litigate)\w* (?:it |them |any \w+ )?in [^.;]{0,40}?courts?"
     ),
     rx(
         r"(?:exclusive|non-exclusive) jurisdiction|jurisdiction of|submit to the (?:\w+ )?jurisdiction|"
@@ -1321,6 +1354,9 @@ REGION = rx(
     r"арбитражн\w* суд\w* (?P<region>(?:республики|[а-я]+(?:ской|ского)) [а-я]+\w*|[а-я]+ской области|"
     r"[а-я]+ского края)"
 )
+EXPLICIT_FORUM_EN = rx(
+    r"exclusive(?:ly)? (?:\w+ )?(?:jurisdiction|govern|venue|place)|governed by the laws? of (?!your)"
+)
 RUSSIAN_LAW = rx(r"российск\w* федераци|\bрф\b|russian federation|russia\b")
 
 
@@ -1351,7 +1387,7 @@ def detect_jurisdiction(ctx: Ctx, home_city: str | None = None) -> Hit | None:
         elif ctx.has(FOREIGN) or (ctx.lang == "en" and not ctx.has(RUSSIAN_LAW) and not ctx.has(DEFENDANT)):
             p["forum"] = "foreign"
             hit.direction = AGAINST_US
-        elif ctx.has(DEFENDANT) and not ctx.has(PROVIDER_SEAT):
+        elif ctx.has(DEFENDANT) and not ctx.has(PROVIDER_SEAT) and not ctx.has(EXPLICIT_FORUM_EN):
             p["forum"] = "defendant"
             hit.direction = MUTUAL
             if ctx.lang == "en":
