@@ -394,7 +394,6 @@ def detect_terms_change(ctx: Ctx) -> Hit | None:
                 hit.params["binds_on_publication"] = True
             if ctx.has(CONTINUED_USE):
                 hit.params["continued_use_consent"] = True
-            hit.params.pop("at_any_time", None) if hit.params.get("notice_days") else None
             hit.confidence = 0.8 if actor == "provider" else 0.7
             return hit
     return None
