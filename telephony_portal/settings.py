@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "apps.company",
     "apps.telecom",
     "apps.contracts",
+    "apps.risk",
     "apps.calls",
     "apps.billing",
 ]
@@ -253,15 +254,15 @@ except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
     raise ImproperlyConfigured(
         f"PORTAL_REPORTING_TIMEZONE={PORTAL_REPORTING_TIMEZONE!r} is not a time zone"
     ) from exc
-# Fernet key(s) for secrets at rest (connector credentials); not SECRET_KEY. Comma-separated = rotation.
-PORTAL_ENCRYPTION_KEY = env.str("PORTAL_ENCRYPTION_KEY", default="")
-if PRODUCTION and not PORTAL_ENCRYPTION_KEY:
-    raise ImproperlyConfigured("production needs PORTAL_ENCRYPTION_KEY (Fernet key for stored credentials)")
 PORTAL_COMPANY_NAME = env.str("PORTAL_COMPANY_NAME", default="Our company")
 PORTAL_NOTICE_WINDOW_DAYS = env.int("PORTAL_NOTICE_WINDOW_DAYS", default=30)  # contracts digest + register
 PORTAL_MAX_DOCUMENT_BYTES = env.int("PORTAL_MAX_DOCUMENT_BYTES", default=20 * 1024 * 1024)
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
+# Fernet key(s) for secrets at rest (connector credentials); not SECRET_KEY. Comma-separated = rotation.
+PORTAL_ENCRYPTION_KEY = env.str("PORTAL_ENCRYPTION_KEY", default="")
+if PRODUCTION and not PORTAL_ENCRYPTION_KEY:
+    raise ImproperlyConfigured("production needs PORTAL_ENCRYPTION_KEY (Fernet key for stored credentials)")
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
