@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import enum
+import functools
 import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -240,8 +241,12 @@ class IncludedMinutesLedger:
 # --- Cost ---------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=65536)
 def call_cost(*, connection_fee: Decimal, price_per_minute: Decimal, seconds: int) -> Decimal:
-    """connection fee + price per minute × seconds / 60, rounded half-up to the kopeck, per call."""
+    """connection fee + price per minute × seconds / 60, rounded half-up to the kopeck, per call.
+
+    Cached: billing increments make the same (rate, seconds) pairs recur thousands of times a month.
+    """
     return half_up(connection_fee + price_per_minute * seconds / Decimal(60))
 
 

@@ -66,11 +66,19 @@ class _Coverage:
                 best = (valid_from, contract_id)
         return best[1] if best else None
 
+    cache: dict = field(default_factory=dict)  # (kind, id, day) → contract id: a month has few of each
+
     def contract_for_line(self, line_id: int, day: dt.date) -> int | None:
-        return self._pick(self.lines.get(line_id, ()), day)
+        key = ("line", line_id, day)
+        if key not in self.cache:
+            self.cache[key] = self._pick(self.lines.get(line_id, ()), day)
+        return self.cache[key]
 
     def contract_for_number(self, number_id: int, day: dt.date) -> int | None:
-        return self._pick(self.numbers.get(number_id, ()), day)
+        key = ("number", number_id, day)
+        if key not in self.cache:
+            self.cache[key] = self._pick(self.numbers.get(number_id, ()), day)
+        return self.cache[key]
 
 
 def _load_coverage(start: dt.date, end: dt.date) -> _Coverage:
@@ -92,6 +100,7 @@ class _TariffBooks:
 
     def __init__(self, tariffs: list[Tariff]):
         self.by_contract: dict[int, list[Tariff]] = defaultdict(list)
+        self._cache: dict[tuple[int, dt.date], rating.TariffBook | None] = {}
         self.tariffs = {t.pk: t for t in tariffs}
         self.vat = {}
         rates: dict[int, list[tuple[str, rating.RateTerms]]] = defaultdict(list)
@@ -118,10 +127,12 @@ class _TariffBooks:
     def book_for(self, contract_id: int | None, day: dt.date) -> rating.TariffBook | None:
         if contract_id is None:
             return None
-        for tariff in self.by_contract.get(contract_id, ()):
-            if tariff.covers(day):
-                return self.books[tariff.pk]
-        return None
+        key = (contract_id, day)
+        if key not in self._cache:
+            self._cache[key] = next(
+                (self.books[t.pk] for t in self.by_contract.get(contract_id, ()) if t.covers(day)), None
+            )
+        return self._cache[key]
 
 
 def _tariffs_overlapping(start: dt.date, end: dt.date, *, statuses=RATING_STATUSES) -> list[Tariff]:
@@ -256,8 +267,8 @@ def _outcome(row: _CallRow, book: rating.TariffBook | None, result: rating.Ratin
         "period": period,
         "started_at": row.facts.started_at,
         "department_id": row.department_id,
-        "status": result.status.value,
-        "call_type": result.call_type.value if result.call_type else "",
+        "status": result.status,  # StrEnum: the value itself, no lookup
+        "call_type": result.call_type or "",
         "contract_id": row.contract_id if result.status != rating.Status.NOT_BILLABLE else None,
         "tariff_id": book.tariff_id if book and result.rate_id is not None else None,
         "rate_id": result.rate_id,
@@ -368,12 +379,12 @@ def _copy_field(value) -> str:
     return str(value)
 
 
-def _copy_line(call_id: int, v: dict) -> str:
+def _copy_line(call_id: int, v: dict, period: str) -> str:
     """One stage row in COPY text format, field by field in `_COMPARED` order (the hot loop)."""
     n = "\\N"
     cost = v["cost"]
     return (
-        f"{call_id}\t{v['period'].isoformat()}\t{v['started_at'].isoformat()}\t"
+        f"{call_id}\t{period}\t{v['started_at'].isoformat()}\t"
         f"{n if v['department_id'] is None else v['department_id']}\t{v['status']}\t{v['call_type']}\t"
         f"{n if v['contract_id'] is None else v['contract_id']}\t"
         f"{n if v['tariff_id'] is None else v['tariff_id']}\t"
@@ -388,6 +399,7 @@ def _store_copy(*, month: Month, contract_id: int | None, now: dt.datetime) -> d
     insert the new rows, update only rows whose outcome differs, and delete rows of calls gone."""
     period = month.first_day
     columns = ["call_id", *[_column(name) for name in _COMPARED]]
+    period_text = period.isoformat()
     unrated = 0
 
     def lines():
@@ -396,7 +408,7 @@ def _store_copy(*, month: Month, contract_id: int | None, now: dt.datetime) -> d
             unrated += values["status"] == rating.Status.UNRATED and (
                 contract_id is None or values["contract_id"] == contract_id
             )
-            yield _copy_line(call_id, values)
+            yield _copy_line(call_id, values, period_text)
 
     # The calls are read on this same connection, so the outcomes are spooled first (to disk beyond
     # 64 MB) and copied afterwards: a connection cannot query while a COPY is in progress.
