@@ -71,11 +71,11 @@ class RatedCall(models.Model):
     "no row"). `cost` is empty exactly when the call is unrated. A re-run rewrites only rows whose
     outcome changed, and stamps those with the time of that run.
 
-    The references to department, contract, tariff and rate are derived (the rating engine writes
-    ids it has just read, and re-rating rewrites them), so they carry no database FK constraint:
-    PostgreSQL would otherwise fire four deferred trigger checks per row at commit, which doubled
-    the time to rate a month. Deleting a tariff or department is still refused by Django (PROTECT).
-    The call itself keeps its real foreign key (CASCADE).
+    Every reference here is derived (the rating engine writes ids it has just read, and re-rating
+    rewrites them), so none carries a database FK constraint: PostgreSQL would otherwise fire five
+    deferred trigger checks per row at commit, which doubled the time to rate a month. Django still
+    refuses to delete a tariff or department in use (PROTECT) and deletes the rating with its call
+    (CASCADE); a re-run also deletes ratings of calls that are gone.
     """
 
     Status = models.TextChoices("Status", [(s.name, s.value) for s in rating.Status])
@@ -84,6 +84,7 @@ class RatedCall(models.Model):
     call = models.OneToOneField(
         "calls.CallRecord",
         on_delete=models.CASCADE,
+        db_constraint=False,
         primary_key=True,
         related_name="rating",
         verbose_name=_("call record"),
@@ -156,7 +157,6 @@ class RatedCall(models.Model):
         indexes = [
             # The report groups one stored month by department: the planner sees the real groups.
             models.Index(fields=["period", "department"], name="billing_rated_period_dept"),
-            models.Index(fields=["period", "contract"], name="billing_rated_period_contract"),
         ]
 
     def __str__(self) -> str:

@@ -267,3 +267,13 @@ def test_numbers_factory_is_not_needed_for_unattributed_calls(world):
     calls_rate(month=MARCH)
     assert rated(call).department is None
     assert rated(call).cost == D("1.70")
+
+
+def test_deleting_a_call_deletes_its_rating_and_a_re_run_drops_ratings_of_calls_gone(world):
+    kept = out_call(world, "89171234567", 60)
+    gone = out_call(world, "89171234567", 60, started=at(11))
+    calls_rate(month=MARCH)
+    gone.delete()
+    assert not RatedCall.objects.filter(call_id=gone.pk).exists()
+    assert calls_rate(month=MARCH).unchanged == 1
+    assert list(RatedCall.objects.values_list("call_id", flat=True)) == [kept.pk]
