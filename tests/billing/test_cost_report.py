@@ -271,3 +271,15 @@ def test_pdf_url_fetcher_serves_only_our_static_files():
     assert exports.static_path("http://127.0.0.1:8000/static/css/billing-print.css") is None
     assert exports.static_path(exports.PDF_BASE_URL + "static/../settings.py") is None
     assert exports.static_path(exports.PDF_BASE_URL + "media/contracts/x.pdf") is None
+
+
+def test_cost_report_command_writes_pdf_and_refuses_binary_to_stdout(month_of_calls, tmp_path):
+    from django.core.management.base import CommandError
+
+    out = tmp_path / "march.pdf"
+    call_command("cost_report", "--month", "2026-03", "--format", "pdf", "--out", str(out))
+    assert out.read_bytes().startswith(b"%PDF")
+    with pytest.raises(CommandError, match="binary"):
+        call_command("cost_report", "--month", "2026-03", "--format", "xlsx", "--out", "-")
+    with pytest.raises(CommandError, match="does not exist"):
+        call_command("cost_report", "--month", "2026-03", "--out", str(tmp_path / "no" / "x.json"))
