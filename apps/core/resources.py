@@ -272,13 +272,22 @@ class PortalResource(resources.ModelResource):
     def known_columns(cls) -> list[str]:
         return [f.column_name for f in cls().get_import_fields()]
 
+    @classmethod
+    def missing_columns_message(cls, headers) -> str:
+        """ "" if every required column is there; else what is missing, what is required, what was found."""
+        missing = cls.missing_columns(headers)
+        if not missing:
+            return ""
+        found = ", ".join(str(h) for h in headers or []) or "none"
+        return (
+            f"Missing column(s): {', '.join(missing)}. "
+            f"Required: {', '.join(cls.required_columns)}; found: {found}."
+        )
+
     def before_import(self, dataset, **kwargs):
-        missing = self.missing_columns(dataset.headers)
-        if missing:
-            raise ValueError(
-                f"Missing column(s): {', '.join(missing)}. Required: {', '.join(self.required_columns)}; "
-                f"found: {', '.join(str(h) for h in dataset.headers or []) or 'none'}."
-            )
+        message = self.missing_columns_message(dataset.headers)
+        if message:
+            raise ValueError(message)
         super().before_import(dataset, **kwargs)
 
     def before_import_row(self, row, **kwargs):

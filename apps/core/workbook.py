@@ -261,7 +261,8 @@ def _repeated_keys(sheet: Sheet, resource) -> list[RowError]:
                     sheet.name,
                     number,
                     key_columns[0],
-                    f"Repeats row {first_seen[key]} (same {', '.join(key_columns)}); each row must be unique.",
+                    f"Repeats row {first_seen[key]} (same {', '.join(key_columns)}); "
+                    "each row must be unique.",
                 )
             )
         else:
@@ -273,15 +274,8 @@ def _import_sheet(sheet: Sheet, resource_class, outcome: WorkbookResult) -> None
     headers = list(sheet.dataset.headers or [])
     missing = resource_class.missing_columns(headers)
     if missing:
-        outcome.errors.append(
-            RowError(
-                sheet.name,
-                HEADER_ROW,
-                ", ".join(missing),
-                f"Missing column(s): {', '.join(missing)}. Required: {', '.join(resource_class.required_columns)}; "
-                f"found: {', '.join(headers) or 'none'}.",
-            )
-        )
+        message = resource_class.missing_columns_message(headers)
+        outcome.errors.append(RowError(sheet.name, HEADER_ROW, ", ".join(missing), message))
         return
     known = resource_class.known_columns()
     unknown = [h for h in headers if h and h not in known]

@@ -1,3 +1,6 @@
+import contextlib
+import re
+
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
@@ -16,19 +19,27 @@ from .resources import (
     ProviderResource,
 )
 
+PHONE_LIKE = re.compile(r"\+?[\d\s()\-]{3,}")
+
 
 class NumberSearchMixin:
-    """Searching "8 (843) 200-00-01" finds +78432000001: a typed number is normalised first."""
+    """Numbers are searched as people type them: "8 (843) 200-00-01" or a fragment like "200-00-01".
+
+    A whole number is normalised to E.164; a fragment of digits and punctuation matches by its digits.
+    """
 
     number_lookup = "number"
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        try:
-            e164 = normalize_phone(search_term)
-        except ValidationError:
+        term = search_term.strip()
+        if not PHONE_LIKE.fullmatch(term):
             return results, may_have_duplicates
-        return results | queryset.filter(**{self.number_lookup: e164}), may_have_duplicates
+        digits = re.sub(r"\D", "", term)
+        extra = queryset.filter(**{f"{self.number_lookup}__contains": digits})
+        with contextlib.suppress(ValidationError):
+            extra = extra | queryset.filter(**{self.number_lookup: normalize_phone(term)})
+        return results | extra, may_have_duplicates
 
 
 @admin.register(Provider)
@@ -84,7 +95,7 @@ class LineAdmin(PortalImportExportAdmin):
 class ExtensionAdmin(PortalImportExportAdmin):
     resource_classes = [ExtensionResource]
     list_display = ("extension", "department", "employee", "pbx_account", "valid_from", "valid_to")
-    list_filter = ("department__city", "pbx_account")
+    list_filter = ("department__city", "pbx_account__provider")
     list_select_related = ("department", "employee", "pbx_account__provider")
     search_fields = ("extension", "employee__name", "department__code", "department__name")
     autocomplete_fields = ("department", "employee", "pbx_account")

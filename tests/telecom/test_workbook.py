@@ -105,7 +105,7 @@ def wipe() -> None:
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_export_then_import_round_trips_exactly(fmt, workbook, tmp_path):
     workbook_import(path=workbook)
-    Provider.objects.filter(name="ОблакоАТС").update(notes="=HYPERLINK(\"x\")\nвторая строка, с запятой")
+    Provider.objects.filter(name="ОблакоАТС").update(notes='=HYPERLINK("x")\nвторая строка, с запятой')
     before = tmp_path / "before"
     workbook_export(path=before)
     exported = tmp_path / ("export.xlsx" if fmt == "xlsx" else "export")
@@ -135,26 +135,64 @@ def test_xlsx_export_writes_formula_lookalikes_as_text(workbook, tmp_path):
 BAD_ROWS = [
     # (sheet, old, new, expected sheet/row/field, words in the message)
     ("numbers", "8 (843) 200-00-01", "8 (843) 200-00", ("numbers", 2, "number"), "not a valid phone number"),
-    ("numbers", "8 347 246-00-01,geographic,Уфа", "8 347 246-00-01,geographic,Москва", ("numbers", 4, "city"),
-     "Unknown city 'Москва'"),
-    ("numbers", "Казань,Таттелеком,ОблакоАТС", "Казань,Ростелеком,ОблакоАТС", ("numbers", 3, "carrier"),
-     "Unknown provider 'Ростелеком'"),
-    ("number_assignments", "+73472460001,UFA-01", "+73472460001,UFA-99", ("number_assignments", 4, "department"),
-     "Unknown department 'UFA-99'"),
-    ("number_assignments", "+73472460001,UFA-01", "+73472469999,UFA-01", ("number_assignments", 4, "number"),
-     "Unknown number '+73472469999'"),
-    ("numbers", "450.00", "\"450,00\"", ("numbers", 2, "monthly_fee"), "with a dot"),
-    ("numbers", "active,2025-03-01\n+7", "active,01.03.2025\n+7", ("numbers", 2, "activated_on"), "YYYY-MM-DD"),
-    ("providers", "Таттелеком,operator", "Таттелеком,telco", ("providers", 2, "kind"),
-     "operator, pbx_provider, reseller"),
-    ("extensions", "Артём Соколов", "Пётр Иванов", ("extensions", 3, "employee"),
-     "Unknown employee 'Пётр Иванов' in department 'KZN-01'"),
+    (
+        "numbers",
+        "8 347 246-00-01,geographic,Уфа",
+        "8 347 246-00-01,geographic,Москва",
+        ("numbers", 4, "city"),
+        "Unknown city 'Москва'",
+    ),
+    (
+        "numbers",
+        "Казань,Таттелеком,ОблакоАТС",
+        "Казань,Ростелеком,ОблакоАТС",
+        ("numbers", 3, "carrier"),
+        "Unknown provider 'Ростелеком'",
+    ),
+    (
+        "number_assignments",
+        "+73472460001,UFA-01",
+        "+73472460001,UFA-99",
+        ("number_assignments", 4, "department"),
+        "Unknown department 'UFA-99'",
+    ),
+    (
+        "number_assignments",
+        "+73472460001,UFA-01",
+        "+73472469999,UFA-01",
+        ("number_assignments", 4, "number"),
+        "Unknown number '+73472469999'",
+    ),
+    ("numbers", "450.00", '"450,00"', ("numbers", 2, "monthly_fee"), "with a dot"),
+    (
+        "numbers",
+        "active,2025-03-01\n+7",
+        "active,01.03.2025\n+7",
+        ("numbers", 2, "activated_on"),
+        "YYYY-MM-DD",
+    ),
+    (
+        "providers",
+        "Таттелеком,operator",
+        "Таттелеком,telco",
+        ("providers", 2, "kind"),
+        "operator, pbx_provider, reseller",
+    ),
+    (
+        "extensions",
+        "Артём Соколов",
+        "Пётр Иванов",
+        ("extensions", 3, "employee"),
+        "Unknown employee 'Пётр Иванов' in department 'KZN-01'",
+    ),
     ("lines", "trunk-kzn,8", "trunk-kzn,eight", ("lines", 2, "channels"), "whole number"),
 ]
 
 
 @pytest.mark.parametrize(("sheet", "old", "new", "where", "words"), BAD_ROWS, ids=[b[2] for b in BAD_ROWS])
-def test_bad_row_is_reported_with_row_and_column_and_nothing_is_written(workbook, sheet, old, new, where, words):
+def test_bad_row_is_reported_with_row_and_column_and_nothing_is_written(
+    workbook, sheet, old, new, where, words
+):
     edit(workbook, sheet, old, new)
     result = workbook_import(path=workbook)
     located = [(e.sheet, e.row, e.field) for e in result.errors]
@@ -256,7 +294,9 @@ def test_xlsx_with_native_cell_types_is_accepted(tmp_path):
     ws.append(["Таттелеком", "operator"])
     ws = book.create_sheet("numbers")
     ws.append(["number", "kind", "city", "carrier", "intermediary", "monthly_fee", "status", "activated_on"])
-    ws.append([78432000001, "geographic", "Казань", "Таттелеком", None, 450.5, "active", dt.datetime(2025, 3, 1)])
+    ws.append(
+        [78432000001, "geographic", "Казань", "Таттелеком", None, 450.5, "active", dt.datetime(2025, 3, 1)]
+    )
     book.save(tmp_path / "typed.xlsx")
 
     result = workbook_import(path=tmp_path / "typed.xlsx")

@@ -41,7 +41,8 @@ class Command(BaseCommand):
             elif dry_run:
                 self.stdout.write(
                     self.style.SUCCESS(
-                        f"Dry run: would create {result.created} and update {result.updated}; nothing written."
+                        f"Dry run: would create {result.created} and update {result.updated}; "
+                        "nothing written."
                     )
                 )
             else:
