@@ -220,3 +220,30 @@ def test_admin_export_writes_natural_keys(client_as):
     body = response.content.decode("utf-8-sig")
     assert body.splitlines()[0].startswith("number,kind,city,carrier")
     assert "+78432000001,geographic,Казань," in body
+
+
+def test_admin_confirm_writes_nothing_if_the_data_changed_since_the_dry_run(client_as):
+    f.CityFactory(name="Казань")
+    carrier = f.ProviderFactory(name="Таттелеком")
+    f.ProviderFactory(name="МТС")
+    content = (
+        "number,kind,city,carrier,intermediary,monthly_fee,status\n"
+        "8 (843) 200-00-03,geographic,Казань,МТС,,300.00,active\n"
+        "8 (843) 200-00-01,geographic,Казань,Таттелеком,,450.00,active\n"
+    ).encode()
+    client = client_as("admin")
+    url = reverse("admin:telecom_phonenumber_import")
+    fmt = format_index(client.get(url), "csv")
+    preview = client.post(url, {"import_file": upload("numbers.csv", content), "format": fmt})
+    assert not preview.context["result"].has_validation_errors()
+    carrier.name = "ПАО Таттелеком"
+    carrier.save()
+
+    done = client.post(
+        reverse("admin:telecom_phonenumber_process_import"),
+        preview.context["confirm_form"].initial,
+        follow=True,
+    )
+
+    assert PhoneNumber.objects.count() == 0
+    assert "Nothing was imported: row 2, column carrier: Unknown provider" in done.content.decode()
