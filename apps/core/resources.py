@@ -160,19 +160,18 @@ class MoneyWidget(PortalWidget):
     """Money with a dot ("1500.00"), kept as Decimal; a numeric XLSX cell is read by its shortest repr."""
 
     def clean(self, value, row=None, **kwargs):
-        if isinstance(value, Decimal):
-            return value
-        if isinstance(value, int) and not isinstance(value, bool):
-            return Decimal(value)
         if isinstance(value, float):
-            return Decimal(repr(value))  # 1500.5 → Decimal("1500.5"), not the binary expansion
-        text = cell_text(value)
-        if not text:
-            return None
-        if "," in text:
-            self.fail(f"'{text}' is not an amount; write money with a dot, e.g. 1500.00.")
+            value = Decimal(repr(value))  # 1500.5 → Decimal("1500.5"), not the binary expansion
+        elif isinstance(value, int) and not isinstance(value, bool):
+            value = Decimal(value)
+        if not isinstance(value, Decimal):
+            value = cell_text(value)
+            if not value:
+                return None
+            if "," in value:
+                self.fail(f"'{value}' is not an amount; write money with a dot, e.g. 1500.00.")
         try:
-            return to_money(text)
+            return to_money(value)
         except ValidationError as exc:
             self.fail(_messages(exc))
 

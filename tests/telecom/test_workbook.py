@@ -339,3 +339,68 @@ def test_export_command_writes_a_workbook_that_imports_back(tmp_path):
     call_command("export_inventory", str(tmp_path / "out.xlsx"), stdout=io.StringIO())
     assert "providers" in openpyxl.load_workbook(tmp_path / "out.xlsx").sheetnames
     assert workbook_import(path=tmp_path / "out.xlsx").unchanged == 1
+
+
+def test_a_later_app_contributes_its_sheets_after_the_earlier_apps(settings):
+    from django.test import override_settings
+
+    with override_settings(INSTALLED_APPS=[*settings.INSTALLED_APPS, "tests.telecom.later_app"]):
+        names = [name for name, _ in workbook_sheets()]
+    assert names[-1] == "suppliers"
+    assert names[:-1] == [name for name, _ in workbook_sheets()]
+
+
+def test_a_sheet_name_declared_twice_is_a_configuration_error(settings, monkeypatch):
+    from django.test import override_settings
+
+    import tests.telecom.later_app.workbook as later
+
+    monkeypatch.setattr(later, "SHEETS", [("providers", later.SuppliersResource)])
+    with (
+        override_settings(INSTALLED_APPS=[*settings.INSTALLED_APPS, "tests.telecom.later_app"]),
+        pytest.raises(ValueError, match="sheet 'providers' is declared by both telecom and later_app"),
+    ):
+        workbook_sheets()
+
+
+def test_too_many_rows_are_refused_before_anything_is_imported(workbook, monkeypatch):
+    import apps.core.workbook as module
+
+    monkeypatch.setattr(module, "MAX_ROWS_PER_SHEET", 2)
+    [error] = workbook_import(path=workbook).errors
+    assert "more than 2 rows" in error.message
+    assert nothing_written()
+
+
+def test_xlsx_that_unpacks_too_large_is_refused_before_parsing(workbook, tmp_path, monkeypatch):
+    import apps.core.workbook as module
+
+    workbook_import(path=workbook)
+    workbook_export(path=tmp_path / "big.xlsx")
+    wipe()
+    monkeypatch.setattr(module, "MAX_XLSX_UNPACKED_BYTES", 1000)
+    [error] = workbook_import(path=tmp_path / "big.xlsx").errors
+    assert "too large to import" in error.message
+    assert nothing_written()
+
+
+def test_csv_that_is_not_utf8_is_refused_with_the_file_name(workbook):
+    (workbook / "cities.csv").write_bytes(
+        "name,timezone,area_code\nКазань,Europe/Moscow,843\n".encode("cp1251")
+    )
+    [error] = workbook_import(path=workbook).errors
+    assert "cities.csv: not UTF-8" in error.message
+    assert nothing_written()
+
+
+def test_a_path_that_is_neither_xlsx_nor_folder_is_refused(tmp_path):
+    path = tmp_path / "inventory.ods"
+    path.write_bytes(b"x")
+    [error] = workbook_import(path=path).errors
+    assert "expected an .xlsx workbook or a folder of .csv files" in error.message
+
+
+def test_a_folder_without_any_known_sheet_is_refused(tmp_path):
+    (tmp_path / "notes.csv").write_text("a\n1\n", encoding="utf-8")
+    result = workbook_import(path=tmp_path)
+    assert "No known sheet found" in result.errors[0].message
