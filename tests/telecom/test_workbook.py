@@ -404,3 +404,24 @@ def test_a_folder_without_any_known_sheet_is_refused(tmp_path):
     (tmp_path / "notes.csv").write_text("a\n1\n", encoding="utf-8")
     result = workbook_import(path=tmp_path)
     assert "No known sheet found" in result.errors[0].message
+
+
+def test_a_database_error_on_one_row_does_not_abort_checking_the_rest(workbook, monkeypatch):
+    """On PostgreSQL a failed INSERT aborts the transaction; each row has its own savepoint so the
+    report names that row only, and every later row and sheet is still checked."""
+    from django.db import connection
+
+    from apps.telecom.resources import ProviderResource
+
+    if connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL enforces the column length at INSERT time")
+    monkeypatch.setattr(ProviderResource._meta, "clean_model_instances", False)  # let the database judge
+    append(workbook, "providers", "{},operator".format("Х" * 201))
+    edit(workbook, "devices", "4390.00,installed\nYL", "4390.00,broken\nYL")
+
+    result = workbook_import(path=workbook)
+
+    located = [(e.sheet, e.row) for e in result.errors]
+    assert located == [("providers", 5), ("devices", 2)], result.errors
+    assert "too long" in result.errors[0].message
+    assert nothing_written()
