@@ -210,6 +210,9 @@ class NaturalKeyWidget(PortalWidget):
         self.model = model
         self.field = field
         self.label = label
+        # Found rows, so 1,000 numbers of one city look the city up once. django-import-export deep-copies
+        # fields (and so widgets) for every Resource instance: the cache lives for one import only.
+        self.found: dict[tuple, models.Model] = {}
 
     def lookup_value(self, value):
         return cell_text(value)
@@ -217,14 +220,23 @@ class NaturalKeyWidget(PortalWidget):
     def queryset(self, row):
         return self.model._default_manager.all()
 
+    def cache_scope(self, row) -> tuple:
+        """What else, besides the key, the lookup depends on (e.g. the row's department)."""
+        return ()
+
     def clean(self, value, row=None, **kwargs):
         key = self.lookup_value(value)
         if not key:
             return None
+        cache_key = (key, *self.cache_scope(row))
+        if cache_key in self.found:
+            return self.found[cache_key]
         try:
-            return self.queryset(row).get(**{self.field: key})
+            obj = self.queryset(row).get(**{self.field: key})
         except self.model.DoesNotExist:
             self.fail(self.unknown_message(key, row))
+        self.found[cache_key] = obj
+        return obj
 
     def unknown_message(self, key, row) -> str:
         return f"Unknown {self.label} '{key}': it is neither in the database nor in an earlier sheet."

@@ -45,6 +45,9 @@ class EmployeeInDepartmentWidget(NaturalKeyWidget):
     def queryset(self, row):
         return Employee.objects.filter(department__code=cell_text((row or {}).get("department")))
 
+    def cache_scope(self, row) -> tuple:
+        return (cell_text((row or {}).get("department")),)
+
     def unknown_message(self, key, row) -> str:
         department = cell_text((row or {}).get("department"))
         return f"Unknown employee '{key}' in department '{department}'."

@@ -425,3 +425,12 @@ def test_a_database_error_on_one_row_does_not_abort_checking_the_rest(workbook, 
     assert located == [("providers", 5), ("devices", 2)], result.errors
     assert "too long" in result.errors[0].message
     assert nothing_written()
+
+
+def test_lookups_are_not_remembered_from_one_import_to_the_next(workbook, tmp_path):
+    assert workbook_import(path=workbook, dry_run=True).errors == []  # Казань existed only in that dry run
+    only_departments = tmp_path / "departments_only"
+    only_departments.mkdir()
+    shutil.copy(workbook / "departments.csv", only_departments)
+    result = workbook_import(path=only_departments)
+    assert ("departments", 2, "city") in [(e.sheet, e.row, e.field) for e in result.errors]
