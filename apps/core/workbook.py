@@ -86,7 +86,12 @@ class WorkbookResult:
 
 
 class WorkbookError(Exception):
-    """The file as a whole cannot be read (not a spreadsheet, too big, no known sheet)."""
+    """The file as a whole cannot be read (not a spreadsheet, too big, not UTF-8)."""
+
+    def __init__(self, source, message: str):
+        super().__init__(f"{source}: {message}")
+        self.source = str(source)
+        self.message = message
 
 
 @dataclass
@@ -142,7 +147,7 @@ def _sheet_from_rows(name: str, source: str, rows) -> Sheet:
         if all(cell_text(v) == "" for v in values):
             continue
         if len(numbers) >= MAX_ROWS_PER_SHEET:
-            raise WorkbookError(f"{source}: more than {MAX_ROWS_PER_SHEET} rows; split the file.")
+            raise WorkbookError(source, f"more than {MAX_ROWS_PER_SHEET} rows; split the file.")
         values = (values + [None] * len(headers))[: len(headers)]
         dataset.append(values)
         numbers.append(number)
@@ -155,35 +160,31 @@ def _read_csv_folder(path: Path) -> list[Sheet]:
     sheets = []
     for file in sorted(path.glob("*.csv")):
         if file.stat().st_size > MAX_CSV_BYTES:
-            raise WorkbookError(f"{file.name}: larger than {MAX_CSV_BYTES // 2**20} MiB.")
+            raise WorkbookError(file.name, f"larger than {MAX_CSV_BYTES // 2**20} MiB.")
         try:
             text = file.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
             raise WorkbookError(
-                f"{file.name}: not UTF-8 text (byte {exc.start}); save it as CSV UTF-8."
+                file.name, f"not UTF-8 text (byte {exc.start}); save it as CSV UTF-8."
             ) from exc
         if "\x00" in text:
-            raise WorkbookError(f"{file.name}: not a CSV file (it contains binary data).")
+            raise WorkbookError(file.name, "not a CSV file (it contains binary data).")
         sheets.append(_sheet_from_rows(file.stem, file.name, csv.reader(io.StringIO(text, newline=""))))
     return sheets
 
 
 def _check_zip(path: Path) -> None:
     if not zipfile.is_zipfile(path):
-        raise WorkbookError(
-            f"{path.name}: not an .xlsx workbook (an .xlsx file is a zip archive; this is not)."
-        )
+        raise WorkbookError(path.name, "not an .xlsx workbook (an .xlsx file is a zip archive; this is not).")
     with zipfile.ZipFile(path) as archive:
         entries = archive.infolist()
         if len(entries) > MAX_XLSX_ENTRIES:
-            raise WorkbookError(f"{path.name}: {len(entries)} parts inside; more than a workbook has.")
+            raise WorkbookError(path.name, f"{len(entries)} parts inside; more than a workbook has.")
         unpacked = sum(e.file_size for e in entries)
         if unpacked > MAX_XLSX_UNPACKED_BYTES:
-            raise WorkbookError(f"{path.name}: unpacks to {unpacked // 2**20} MiB; too large to import.")
+            raise WorkbookError(path.name, f"unpacks to {unpacked // 2**20} MiB; too large to import.")
         if "xl/workbook.xml" not in {e.filename for e in entries}:
-            raise WorkbookError(
-                f"{path.name}: a zip archive, but not an Excel workbook (no xl/workbook.xml)."
-            )
+            raise WorkbookError(path.name, "a zip archive, but not an Excel workbook (no xl/workbook.xml).")
 
 
 def _read_xlsx(path: Path) -> list[Sheet]:
@@ -193,7 +194,7 @@ def _read_xlsx(path: Path) -> list[Sheet]:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file; all mean "cannot read"
-        raise WorkbookError(f"{path.name}: cannot be read as an Excel workbook ({exc}).") from exc
+        raise WorkbookError(path.name, f"cannot be read as an Excel workbook ({exc}).") from exc
     try:
         return [
             _sheet_from_rows(ws.title.strip(), f"{path.name}[{ws.title}]", ws.iter_rows(values_only=True))
@@ -208,9 +209,9 @@ def read_workbook(path: str | Path) -> list[Sheet]:
     if path.is_dir():
         return _read_csv_folder(path)
     if not path.exists():
-        raise WorkbookError(f"{path}: no such file or folder.")
+        raise WorkbookError(path, "no such file or folder.")
     if path.suffix.lower() != ".xlsx":
-        raise WorkbookError(f"{path.name}: expected an .xlsx workbook or a folder of .csv files.")
+        raise WorkbookError(path.name, "expected an .xlsx workbook or a folder of .csv files.")
     return _read_xlsx(path)
 
 
@@ -308,7 +309,7 @@ def workbook_import(*, path: str | Path, dry_run: bool = False) -> WorkbookResul
     try:
         sheets = read_workbook(path)
     except WorkbookError as exc:
-        outcome.errors.append(RowError(Path(path).name, None, "", str(exc)))
+        outcome.errors.append(RowError(exc.source, None, "", exc.message))
         return outcome
     declared = workbook_sheets()
     by_name = {sheet.name: sheet for sheet in sheets}

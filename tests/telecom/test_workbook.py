@@ -389,7 +389,8 @@ def test_csv_that_is_not_utf8_is_refused_with_the_file_name(workbook):
         "name,timezone,area_code\nКазань,Europe/Moscow,843\n".encode("cp1251")
     )
     [error] = workbook_import(path=workbook).errors
-    assert "cities.csv: not UTF-8" in error.message
+    assert (error.sheet, error.row) == ("cities.csv", None)
+    assert "not UTF-8" in error.message
     assert nothing_written()
 
 
