@@ -9,7 +9,16 @@ from django.urls import reverse
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
+from .workbook import WorkbookError, read_xlsx_bytes
+
 MAX_LISTED_ERRORS = 10
+
+
+class CheckedXLSX(XLSX):
+    """XLSX upload read like a workbook sheet: zip checked before parsing, rows capped, headers normalised."""
+
+    def create_dataset(self, in_stream):
+        return read_xlsx_bytes(bytes(in_stream), "uploaded file").dataset
 
 
 def result_problems(result) -> list[str]:
@@ -30,9 +39,15 @@ class PortalImportExportAdmin(ImportExportModelAdmin):
     Only CSV and XLSX are offered: fewer parsers, less attack surface (django-import-export PR #1606).
     """
 
-    import_formats = [CSV, XLSX]
+    import_formats = [CSV, CheckedXLSX]
     export_formats = [CSV, XLSX]
     list_per_page = 50
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, WorkbookError):
+            form.add_error("import_file", str(e))  # ours say exactly what is wrong with the file
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
     def process_dataset(self, dataset, form, request, **kwargs):
         # The confirm step re-reads the file and imports it for real. Should the data have changed since

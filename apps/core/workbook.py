@@ -173,24 +173,25 @@ def _read_csv_folder(path: Path) -> list[Sheet]:
     return sheets
 
 
-def _check_zip(path: Path) -> None:
-    if not zipfile.is_zipfile(path):
-        raise WorkbookError(path.name, "not an .xlsx workbook (an .xlsx file is a zip archive; this is not).")
-    with zipfile.ZipFile(path) as archive:
+def check_xlsx_archive(source, name: str) -> None:
+    """Refuse what is not an .xlsx, or would unpack too large, before any XML is parsed."""
+    if not zipfile.is_zipfile(source):
+        raise WorkbookError(name, "not an .xlsx workbook (an .xlsx file is a zip archive; this is not).")
+    with zipfile.ZipFile(source) as archive:
         entries = archive.infolist()
         if len(entries) > MAX_XLSX_ENTRIES:
-            raise WorkbookError(path.name, f"{len(entries)} parts inside; more than a workbook has.")
+            raise WorkbookError(name, f"{len(entries)} parts inside; more than a workbook has.")
         unpacked = sum(e.file_size for e in entries)
         if unpacked > MAX_XLSX_UNPACKED_BYTES:
-            raise WorkbookError(path.name, f"unpacks to {unpacked // 2**20} MiB; too large to import.")
+            raise WorkbookError(name, f"unpacks to {unpacked // 2**20} MiB; too large to import.")
         if "xl/workbook.xml" not in {e.filename for e in entries}:
-            raise WorkbookError(path.name, "a zip archive, but not an Excel workbook (no xl/workbook.xml).")
+            raise WorkbookError(name, "a zip archive, but not an Excel workbook (no xl/workbook.xml).")
 
 
 def _read_xlsx(path: Path) -> list[Sheet]:
     import openpyxl  # imported here: only imports of .xlsx files need it
 
-    _check_zip(path)
+    check_xlsx_archive(path, path.name)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file; all mean "cannot read"
@@ -200,6 +201,22 @@ def _read_xlsx(path: Path) -> list[Sheet]:
             _sheet_from_rows(ws.title.strip(), f"{path.name}[{ws.title}]", ws.iter_rows(values_only=True))
             for ws in book.worksheets
         ]
+    finally:
+        book.close()
+
+
+def read_xlsx_bytes(data: bytes, name: str) -> Sheet:
+    """The first sheet of an uploaded .xlsx (the admin import), with the same checks as a workbook file."""
+    import openpyxl
+
+    check_xlsx_archive(io.BytesIO(data), name)
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file; all mean "cannot read"
+        raise WorkbookError(name, f"cannot be read as an Excel workbook ({exc}).") from exc
+    try:
+        ws = book.worksheets[0]
+        return _sheet_from_rows(ws.title, name, ws.iter_rows(values_only=True))
     finally:
         book.close()
 

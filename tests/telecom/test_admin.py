@@ -247,3 +247,14 @@ def test_admin_confirm_writes_nothing_if_the_data_changed_since_the_dry_run(clie
 
     assert PhoneNumber.objects.count() == 0
     assert "Nothing was imported: row 2, column carrier: Unknown provider" in done.content.decode()
+
+
+@pytest.mark.parametrize("content", [b"<html>not a workbook</html>", b"name,timezone\nKazan,Europe/Moscow\n"])
+def test_admin_refuses_a_non_spreadsheet_uploaded_as_xlsx(client_as, content):
+    client = client_as("admin")
+    url = reverse("admin:company_city_import")
+    fmt = format_index(client.get(url), "xlsx")
+    response = client.post(url, {"import_file": upload("cities.xlsx", content), "format": fmt})
+    assert response.status_code == 200
+    assert "not an .xlsx workbook" in response.content.decode()
+    assert City.objects.count() == 0
