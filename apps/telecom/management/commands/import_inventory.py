@@ -31,10 +31,11 @@ class Command(BaseCommand):
                 self.stderr.write(self.style.WARNING(f"warning: {warning}"))
             for error in result.errors:
                 self.stderr.write(self.style.ERROR(str(error)))
+            checked_only = " (checked, not written)" if result.errors or dry_run else ""
             for sheet, counts in result.sheets.items():
                 self.stdout.write(
                     f"{sheet}: {counts['created']} new, {counts['updated']} changed, "
-                    f"{counts['unchanged']} unchanged, {counts['errors']} bad rows"
+                    f"{counts['unchanged']} unchanged, {counts['errors']} bad rows{checked_only}"
                 )
             if result.errors:
                 self.stdout.write(self.style.ERROR(f"{len(result.errors)} error(s): nothing was written."))
