@@ -102,6 +102,7 @@ class Sheet:
     source: str
     dataset: tablib.Dataset
     row_numbers: list[int]
+    overlong_rows: list[tuple[int, int]] = field(default_factory=list)  # (row, cells) beyond the header
 
 
 def workbook_sheets() -> list[tuple[str, type]]:
@@ -136,6 +137,7 @@ def _sheet_from_rows(name: str, source: str, rows) -> Sheet:
     headers: list[str] | None = None
     dataset = tablib.Dataset()
     numbers: list[int] = []
+    overlong: list[tuple[int, int]] = []
     for number, values in enumerate(rows, start=HEADER_ROW):
         values = list(values)
         if headers is None:
@@ -148,12 +150,14 @@ def _sheet_from_rows(name: str, source: str, rows) -> Sheet:
             continue
         if len(numbers) >= MAX_ROWS_PER_SHEET:
             raise WorkbookError(source, f"more than {MAX_ROWS_PER_SHEET} rows; split the file.")
+        if any(cell_text(v) for v in values[len(headers) :]):
+            overlong.append((number, len(values)))
         values = (values + [None] * len(headers))[: len(headers)]
         dataset.append(values)
         numbers.append(number)
     if headers is None:
         dataset.headers = []
-    return Sheet(name=name, source=source, dataset=dataset, row_numbers=numbers)
+    return Sheet(name=name, source=source, dataset=dataset, row_numbers=numbers, overlong_rows=overlong)
 
 
 def _read_csv_folder(path: Path) -> list[Sheet]:
@@ -295,6 +299,24 @@ def _import_sheet(sheet: Sheet, resource_class, outcome: WorkbookResult) -> None
         message = resource_class.missing_columns_message(headers)
         outcome.errors.append(RowError(sheet.name, HEADER_ROW, ", ".join(missing), message))
         return
+    repeated = sorted({h for h in headers if h and headers.count(h) > 1})
+    if repeated:
+        outcome.errors.append(
+            RowError(
+                sheet.name, HEADER_ROW, ", ".join(repeated), "Column(s) appear more than once in the header."
+            )
+        )
+        return
+    for number, cells in sheet.overlong_rows:
+        outcome.errors.append(
+            RowError(
+                sheet.name,
+                number,
+                "",
+                f"The row has {cells} cells but the header only {len(headers)} columns "
+                "(a comma inside a value must be quoted, and money is written with a dot).",
+            )
+        )
     known = resource_class.known_columns()
     unknown = [h for h in headers if h and h not in known]
     if unknown:

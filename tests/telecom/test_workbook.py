@@ -459,3 +459,22 @@ def test_demo_data_round_trips_through_the_workbook(tmp_path):
     after = tmp_path / "after"
     workbook_export(path=after)
     assert read_csv_folder(after) == read_csv_folder(before)
+
+
+def test_a_row_with_more_cells_than_the_header_is_an_error_not_truncated(workbook):
+    edit(workbook, "numbers", "450.00", "450,00")  # unquoted comma: one cell too many
+    result = workbook_import(path=workbook)
+    assert any(
+        (e.sheet, e.row) == ("numbers", 2) and "has 9 cells but the header only 8 columns" in e.message
+        for e in result.errors
+    ), result.errors
+    assert nothing_written()
+
+
+def test_a_column_named_twice_is_an_error(workbook):
+    edit(workbook, "cities", "name,timezone,area_code", "name,timezone,area_code,name")
+    result = workbook_import(path=workbook)
+    assert [(e.sheet, e.row, e.field) for e in result.errors if e.sheet == "cities"] == [
+        ("cities", 1, "name")
+    ]
+    assert nothing_written()
