@@ -256,6 +256,18 @@ class PhoneReferenceWidget(NaturalKeyWidget, PhoneWidget):
         return self.normalize(value)
 
 
+def missing_columns_message(required, headers) -> str:
+    """ "" if every required column is there; else what is missing, what is required, what was found."""
+    found = [str(h) for h in headers or []]
+    missing = [name for name in required if name not in found]
+    if not missing:
+        return ""
+    return (
+        f"Missing column(s): {', '.join(missing)}. "
+        f"Required: {', '.join(required)}; found: {', '.join(found) or 'none'}."
+    )
+
+
 def column(name: str, widget: widgets.Widget, attribute: str | None = None) -> fields.Field:
     return fields.Field(attribute=attribute or name, column_name=name, widget=widget)
 
@@ -280,20 +292,8 @@ class PortalResource(resources.ModelResource):
         return [name for name in cls.required_columns if name not in found]
 
     @classmethod
-    def known_columns(cls) -> list[str]:
-        return [f.column_name for f in cls().get_import_fields()]
-
-    @classmethod
     def missing_columns_message(cls, headers) -> str:
-        """ "" if every required column is there; else what is missing, what is required, what was found."""
-        missing = cls.missing_columns(headers)
-        if not missing:
-            return ""
-        found = ", ".join(str(h) for h in headers or []) or "none"
-        return (
-            f"Missing column(s): {', '.join(missing)}. "
-            f"Required: {', '.join(cls.required_columns)}; found: {found}."
-        )
+        return missing_columns_message(cls.required_columns, headers)
 
     def before_import(self, dataset, **kwargs):
         message = self.missing_columns_message(dataset.headers)

@@ -24,7 +24,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from import_export.results import RowResult
 
-from .resources import CellError, cell_text
+from .resources import CellError, PortalResource, cell_text, missing_columns_message
 
 # Limits checked before a file is parsed (ASVS V5.2.3: look at a zip before unpacking it).
 MAX_ROWS_PER_SHEET = 100_000
@@ -273,7 +273,7 @@ def _repeated_keys(sheet: Sheet, resource) -> list[RowError]:
     key_columns = [resource.fields[name].column_name for name in resource.get_import_id_fields()]
     for index, values in enumerate(sheet.dataset):
         row = dict(zip(sheet.dataset.headers, values, strict=False))
-        key = resource.row_key(row)
+        key = _row_key(resource, row)
         if not any(key):
             continue
         number = sheet.row_numbers[index]
@@ -292,11 +292,30 @@ def _repeated_keys(sheet: Sheet, resource) -> list[RowError]:
     return errors
 
 
+def _required_columns(resource) -> tuple[str, ...]:
+    """Our resources declare `required_columns`; for any other ModelResource, its key columns."""
+    declared = getattr(resource, "required_columns", None)
+    if declared:
+        return tuple(declared)
+    return tuple(resource.fields[name].column_name for name in resource.get_import_id_fields())
+
+
+def _row_key(resource, row) -> tuple[str, ...]:
+    if isinstance(resource, PortalResource):
+        return resource.row_key(row)
+    return tuple(
+        cell_text(row.get(resource.fields[name].column_name)).casefold()
+        for name in resource.get_import_id_fields()
+    )
+
+
 def _import_sheet(sheet: Sheet, resource_class, outcome: WorkbookResult) -> None:
     headers = list(sheet.dataset.headers or [])
-    missing = resource_class.missing_columns(headers)
-    if missing:
-        message = resource_class.missing_columns_message(headers)
+    resource = resource_class()
+    required = _required_columns(resource)
+    message = missing_columns_message(required, headers)
+    if message:
+        missing = [name for name in required if name not in headers]
         outcome.errors.append(RowError(sheet.name, HEADER_ROW, ", ".join(missing), message))
         return
     repeated = sorted({h for h in headers if h and headers.count(h) > 1})
@@ -317,14 +336,13 @@ def _import_sheet(sheet: Sheet, resource_class, outcome: WorkbookResult) -> None
                 "(a comma inside a value must be quoted, and money is written with a dot).",
             )
         )
-    known = resource_class.known_columns()
+    known = [f.column_name for f in resource.get_import_fields()]
     unknown = [h for h in headers if h and h not in known]
     if unknown:
         outcome.warnings.append(
             f"{sheet.source}: column(s) {', '.join(unknown)} are not part of the format and were ignored "
             f"(known: {', '.join(known)})."
         )
-    resource = resource_class()
     repeated = _repeated_keys(sheet, resource)
     result = resource.import_data(sheet.dataset, dry_run=False, use_transactions=False, raise_errors=False)
     errors = repeated + _collect_errors(sheet, resource, result)
