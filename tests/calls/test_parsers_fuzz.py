@@ -22,8 +22,8 @@ values = st.one_of(
 )  # fmt: skip
 KEYS = [
     "id", "call_id", "callstart", "billseconds", "seconds", "disposition", "from", "to", "billcost",
-    "currency", "start_time", "finish_time", "total_duration", "talk_duration", "direction", "is_lost", "employees",
-    "virtual_phone_number", "contact_phone_number",
+    "currency", "start_time", "finish_time", "total_duration", "talk_duration", "direction", "is_lost",
+    "employees", "virtual_phone_number", "contact_phone_number",
 ]  # fmt: skip
 items = st.one_of(values, st.dictionaries(st.sampled_from(KEYS), values, max_size=12))
 
