@@ -199,6 +199,7 @@ SPECTACULAR_SETTINGS = {
         "ContractKindEnum": "apps.contracts.models.Contract.Kind",
         "ContractDocumentKindEnum": "apps.contracts.models.ContractDocument.Kind",
         "RecurringChargeKindEnum": "apps.contracts.models.RecurringCharge.Kind",
+        "RiskFindingStatusEnum": "apps.risk.models.RiskFinding.Status",
     },
 }
 

@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -289,7 +290,7 @@ def _protocol_file(contract, document, data: dict, rows: list[ProtocolRow]) -> H
             content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         )
         name = f"{stem}.docx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 
 
