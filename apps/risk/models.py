@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from apps.contracts.models import ContractDocument
 from apps.core.models import TimeStampedModel
 
 from . import policy as P
@@ -97,8 +98,6 @@ class RiskFindingQuerySet(models.QuerySet):
 
     def current(self):
         """Findings in the latest document version of their contract (older versions are history)."""
-        from apps.contracts.models import ContractDocument
-
         latest = (
             ContractDocument.objects.filter(contract=models.OuterRef("document__contract"))
             .order_by("-version")
@@ -302,3 +301,7 @@ class ExtractedTerm(TimeStampedModel):
     def contract_value(self):
         """What the contract's register holds for this term now."""
         return getattr(self.contract, self.field)
+
+    @property
+    def matches_register(self) -> bool:
+        return self.contract_value is not None and self.contract_value == self.value

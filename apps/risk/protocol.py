@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 
-from .policy import RANK
-
 CODE_TITLES_RU = {
     "PRICE_CHANGE_UNILATERAL": "одностороннее изменение цен и тарифов",
     "TERMS_CHANGE_UNILATERAL": "одностороннее изменение условий договора",
@@ -96,8 +94,7 @@ def clause_label(clause: str) -> str:
     return "Преамбула" if clause == "preamble" else f"п. {clause}"
 
 
-def _title(header: ProtocolHeader) -> str:
-    return "ПРОТОКОЛ РАЗНОГЛАСИЙ"
+TITLE = "ПРОТОКОЛ РАЗНОГЛАСИЙ"
 
 
 def _subtitle(header: ProtocolHeader) -> str:
@@ -117,7 +114,7 @@ def protocol_docx(header: ProtocolHeader, rows: list[ProtocolRow]) -> bytes:
     style.font.size = Pt(11)
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    heading.add_run(_title(header)).bold = True
+    heading.add_run(TITLE).bold = True
     sub = document.add_paragraph(_subtitle(header))
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_paragraph(header.day.strftime("%d.%m.%Y"))
@@ -156,7 +153,7 @@ def protocol_docx(header: ProtocolHeader, rows: list[ProtocolRow]) -> bytes:
 
 def protocol_html(header: ProtocolHeader, rows: list[ProtocolRow]) -> str:
     context = {
-        "title": _title(header),
+        "title": TITLE,
         "subtitle": _subtitle(header),
         "header": header,
         "rows": [(n, clause_label(r.clause), r) for n, r in enumerate(sorted_rows(rows), start=1)],
@@ -169,7 +166,3 @@ def protocol_pdf(header: ProtocolHeader, rows: list[ProtocolRow]) -> bytes:
     from weasyprint import HTML
 
     return HTML(string=protocol_html(header, rows)).write_pdf()
-
-
-def severity_order(severity: str) -> int:
-    return -RANK.get(severity, -1)

@@ -255,15 +255,22 @@ def test_the_register_costs_the_same_queries_for_more_findings(client_as):
     assert len(many) == len(few)
 
 
-def test_the_review_page_costs_the_same_queries_for_more_decisions(client_as, scanned, personas):
+def test_the_review_page_costs_the_same_queries_for_more_findings_decisions_and_terms(client_as, personas):
     client = client_as("lawyer")
-    url = reverse("risk:contract", args=[scanned.contract_id])
+    small = document_with_text("1.1. Споры рассматриваются в третейском суде.")
+    document_scan(document=small)
+    client.get(reverse("risk:contract", args=[small.contract_id]))  # warm-up
     with CaptureQueriesContext(connection) as few:
-        client.get(url)
-    for finding in RiskFinding.objects.filter(document=scanned):
+        client.get(reverse("risk:contract", args=[small.contract_id]))
+    big = document_with_text(
+        OFFER, contract=ContractFactory(status="under_review", signed_on=None, notice_days=None)
+    )
+    document_scan(document=big)
+    for finding in RiskFinding.objects.filter(document=big):
         finding_decide(finding=finding, status="accepted_risk", comment="ок", user=personas["lawyer"])
+    assert ExtractedTerm.objects.filter(contract=big.contract).count() >= 3
     with CaptureQueriesContext(connection) as many:
-        client.get(url)
+        client.get(reverse("risk:contract", args=[big.contract_id]))
     assert len(many) == len(few)
 
 

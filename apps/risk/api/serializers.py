@@ -31,6 +31,7 @@ class RiskFindingSerializer(serializers.ModelSerializer):
     contract = BriefContractSerializer(source="document.contract", read_only=True)
     document_version = serializers.IntegerField(source="document.version", read_only=True)
     providers = serializers.SerializerMethodField()
+    confidence = serializers.FloatField(read_only=True)
 
     class Meta:
         model = RiskFinding
