@@ -204,13 +204,16 @@ def test_extracted_terms_fill_the_contracts_empty_terms_for_the_lawyer_to_confir
 
 
 def test_extracted_terms_never_overwrite_what_the_register_holds_until_confirmed(personas):
-    contract = ContractFactory(status="under_review", signed_on=None, notice_days=30, dispute_window_days=30)
+    contract = ContractFactory(status="under_review", signed_on=None, notice_days=90, dispute_window_days=30)
     document = document_with_text(OFFER, contract=contract)
     document_scan(document=document)
     contract.refresh_from_db()
-    assert (contract.notice_days, contract.dispute_window_days) == (30, 30)
+    assert (contract.notice_days, contract.dispute_window_days) == (90, 30)
+    notice = ExtractedTerm.objects.get(contract=contract, field="notice_days")
+    assert (notice.applied, notice.matches_register) == (False, True)
     window = ExtractedTerm.objects.get(contract=contract, field="dispute_window_days")
-    assert (window.value, window.applied) == (Decimal("10.000"), False)
+    assert (window.value, window.applied, window.matches_register) == (Decimal("10.000"), False, False)
+    assert ExtractedTerm.objects.get(contract=contract, field="penalty_rate_per_day").applied  # it was empty
     extracted_term_confirm(term=window, user=personas["lawyer"])
     contract.refresh_from_db()
     assert contract.dispute_window_days == 10
