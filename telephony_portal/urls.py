@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("apps.company.api.urls")),
     path("", include("apps.telecom.api.urls")),
     path("", include("apps.contracts.api.urls")),
+    path("", include("apps.risk.api.urls")),
     path("", include("apps.calls.api.urls")),
     path("", include("apps.billing.api.urls")),
 ]
@@ -29,6 +30,7 @@ urlpatterns = [
     path("", include("apps.company.urls")),
     path("", include("apps.telecom.urls")),
     path("contracts/", include("apps.contracts.urls")),
+    path("risk/", include("apps.risk.urls")),
     path("", include("apps.calls.urls")),
     path("", include("apps.billing.urls")),
 ]
