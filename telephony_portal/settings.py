@@ -206,6 +206,8 @@ SPECTACULAR_SETTINGS = {
         "CallDirectionEnum": "apps.calls.models.CallRecord.Direction",
         "ClauseDirectionEnum": "apps.risk.models.Direction",
         "RiskFindingStatusEnum": "apps.risk.models.RiskFinding.Status",
+        "RiskDirectionEnum": "apps.risk.models.Direction",
+        "CallDirectionEnum": "apps.calls.models.CallRecord.Direction",
     },
 }
 
