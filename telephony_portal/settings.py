@@ -202,9 +202,6 @@ SPECTACULAR_SETTINGS = {
         "ContractKindEnum": "apps.contracts.models.Contract.Kind",
         "ContractDocumentKindEnum": "apps.contracts.models.ContractDocument.Kind",
         "RecurringChargeKindEnum": "apps.contracts.models.RecurringCharge.Kind",
-        # calls and risk both name a choice set "direction" (main after merging both; not billing's own)
-        "CallDirectionEnum": "apps.calls.models.CallRecord.Direction",
-        "ClauseDirectionEnum": "apps.risk.models.Direction",
         "RiskFindingStatusEnum": "apps.risk.models.RiskFinding.Status",
         "RiskDirectionEnum": "apps.risk.models.Direction",
         "CallDirectionEnum": "apps.calls.models.CallRecord.Direction",
