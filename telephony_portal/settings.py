@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.company",
     "apps.telecom",
+    "apps.rollout",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,556 @@
+"""Rollout, migration plan and provider selection: the workflows behind the marketer's screens.
+
+Checklist items and migration blockers are *derived* from the inventory each time they are shown,
+never stored, so they cannot go stale when an admin activates a number or installs a phone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.company.models import Department
+from apps.telecom.models import Device, NumberAssignment, PhoneNumber
+
+from .models import (
+    Candidate,
+    Decision,
+    MigrationItem,
+    PhaseCheck,
+    ProviderSelection,
+    Requirement,
+    RolloutPhase,
+    RolloutProject,
+    Score,
+)
+
+HARD_WAY_NUMBERS = 5
+HARD_WAY_DAYS = 365
+ZERO = Decimal("0.00")
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+# ---------------------------------------------------------------- rollout phases and their checklist
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One line of a phase checklist. `done` is None when the data to decide is not there."""
+
+    code: str
+    label: str
+    done: bool | None
+    derived: bool
+    evidence: str = ""
+    check: PhaseCheck | None = None
+
+
+def phase_departments(phase: RolloutPhase) -> list[Department]:
+    if phase.department_id:
+        return [phase.department]
+    return list(Department.objects.active().filter(city_id=phase.city_id))
+
+
+def phase_numbers(phase: RolloutPhase, *, on: dt.date) -> list[PhoneNumber]:
+    """The numbers a phase connects: the salon's assigned numbers, or every held number of the city."""
+    if phase.department_id:
+        ids = NumberAssignment.objects.effective_on(on).filter(department_id=phase.department_id)
+        qs = PhoneNumber.objects.filter(pk__in=ids.values("number_id"))
+    else:
+        qs = PhoneNumber.objects.filter(city_id=phase.city_id)
+    return list(qs.active().select_related("route").prefetch_related("route__members"))
+
+
+def _numbers_active(phase: RolloutPhase, on: dt.date) -> ChecklistItem:
+    numbers = phase_numbers(phase, on=on)
+    assigned = set(
+        NumberAssignment.objects.effective_on(on)
+        .filter(number__in=numbers, department__is_active=True)
+        .values_list("number_id", flat=True)
+    )
+    ok = [n for n in numbers if n.status == PhoneNumber.Status.ACTIVE and n.pk in assigned]
+    if not numbers:
+        evidence = _("no numbers held for this scope")
+    else:
+        evidence = _("%(ok)d of %(all)d numbers active and assigned") % {"ok": len(ok), "all": len(numbers)}
+    return ChecklistItem(
+        "numbers_active", _("Numbers active"), bool(numbers) and len(ok) == len(numbers), True, evidence
+    )
+
+
+def _phones_installed(phase: RolloutPhase) -> ChecklistItem:
+    departments = phase_departments(phase)
+    phone_kinds = [Device.Kind.IP_PHONE, Device.Kind.ANALOGUE_PHONE, Device.Kind.SOFTPHONE]
+    with_phone = set(
+        Device.objects.filter(
+            department__in=departments, status=Device.Status.INSTALLED, kind__in=phone_kinds
+        ).values_list("department_id", flat=True)
+    )
+    evidence = _("%(ok)d of %(all)d salons have an installed phone") % {
+        "ok": len(with_phone),
+        "all": len(departments),
+    }
+    done = bool(departments) and len(with_phone) == len(departments)
+    return ChecklistItem("phones_installed", _("Phones bought and installed"), done, True, evidence)
+
+
+def _pbx_configured(phase: RolloutPhase, on: dt.date) -> ChecklistItem:
+    numbers = [n for n in phase_numbers(phase, on=on) if n.status == PhoneNumber.Status.ACTIVE]
+    ok = []
+    for number in numbers:
+        route = getattr(number, "route", None)
+        if number.pbx_account_id and route is not None and route.members.all():
+            ok.append(number)
+    evidence = _("%(ok)d of %(all)d numbers routed to a PBX with a distribution scheme") % {
+        "ok": len(ok),
+        "all": len(numbers),
+    }
+    done = bool(numbers) and len(ok) == len(numbers)
+    return ChecklistItem(
+        "pbx_configured", _("PBX numbers and distribution scheme configured"), done, True, evidence
+    )
+
+
+def _calls_flowing(phase: RolloutPhase, on: dt.date) -> ChecklistItem:
+    days = phase.project.calls_window_days
+    count = phase_call_count(phase, since=on - dt.timedelta(days=days), until=on + dt.timedelta(days=1))
+    if count is None:
+        return ChecklistItem(
+            "calls_flowing", _("Calls flowing"), None, True, _("call records are not available yet")
+        )
+    evidence = _("%(n)d calls in the last %(days)d days") % {"n": count, "days": days}
+    return ChecklistItem("calls_flowing", _("Calls flowing"), count > 0, True, evidence)
+
+
+def phase_call_count(phase: RolloutPhase, *, since: dt.date, until: dt.date) -> int | None:
+    """Calls attributed to the phase's salons in [since, until); None while call records are absent.
+
+    Wired to `apps.calls` once that app is merged (see docs/rollout.md)."""
+    return None
+
+
+def _observation(phase: RolloutPhase, on: dt.date) -> ChecklistItem:
+    ends = phase.observation_ends_on
+    if ends is None:
+        evidence = _("not observed yet")
+    else:
+        evidence = _("observing since %(since)s, %(days)d days, ends %(ends)s") % {
+            "since": phase.observing_since.isoformat(),
+            "days": phase.project.observation_days,
+            "ends": ends.isoformat(),
+        }
+    return ChecklistItem(
+        "observation_over", _("Observation period over"), phase.observation_over(on), True, evidence
+    )
+
+
+def _manual(phase: RolloutPhase, item: PhaseCheck.Item, checks: dict[str, PhaseCheck]) -> ChecklistItem:
+    check = checks.get(item.value)
+    evidence = ""
+    if check is not None:
+        evidence = _("ticked by %(who)s on %(day)s") % {
+            "who": check.done_by,
+            "day": check.done_on.isoformat(),
+        }
+        if check.note:
+            evidence += f" — {check.note}"
+    return ChecklistItem(item.value, str(item.label), check is not None, False, evidence, check)
+
+
+def phase_checklist(phase: RolloutPhase, *, on: dt.date | None = None) -> list[ChecklistItem]:
+    """The checklist in the order work happens on site; derived items are recomputed every time."""
+    on = on or today()
+    checks = {c.item: c for c in phase.checks.select_related("done_by")}
+    return [
+        _manual(phase, PhaseCheck.Item.CONTRACT_SIGNED, checks),
+        _numbers_active(phase, on),
+        _phones_installed(phase),
+        _pbx_configured(phase, on),
+        _manual(phase, PhaseCheck.Item.PHONES_SWITCHED_ON, checks),
+        _calls_flowing(phase, on),
+        _observation(phase, on),
+    ]
+
+
+_STATUS_RANK = {s: i for i, s in enumerate(RolloutPhase.Status.values)}
+
+
+@transaction.atomic
+def phase_move(*, phase: RolloutPhase, status: str, on: dt.date | None = None) -> RolloutPhase:
+    """Move a phase to another column of the board, keeping its dates truthful.
+
+    A phase is done only after its observation period has run; moving a phase back clears the dates
+    of the steps it left."""
+    on = on or today()
+    if status not in _STATUS_RANK:
+        raise ValidationError({"status": _("%(value)s is not a phase status.") % {"value": status}})
+    phase = RolloutPhase.objects.select_for_update().select_related("project").get(pk=phase.pk)
+    S = RolloutPhase.Status
+    if status == S.DONE and phase.status != S.DONE:
+        if phase.observing_since is None:
+            raise ValidationError({"status": _("Observe the phase before calling it done.")})
+        if not phase.observation_over(on):
+            raise ValidationError(
+                {
+                    "status": _("The observation period runs until %(day)s.")
+                    % {"day": phase.observation_ends_on.isoformat()}
+                }
+            )
+    rank = _STATUS_RANK[status]
+    if rank >= _STATUS_RANK[S.CONNECTED] and phase.connected_on is None:
+        phase.connected_on = on
+    if rank >= _STATUS_RANK[S.OBSERVING] and phase.observing_since is None:
+        phase.observing_since = on
+    if status == S.DONE and phase.done_on is None:
+        phase.done_on = on
+    if rank < _STATUS_RANK[S.DONE]:
+        phase.done_on = None
+    if rank < _STATUS_RANK[S.OBSERVING]:
+        phase.observing_since = None
+    if rank < _STATUS_RANK[S.CONNECTED]:
+        phase.connected_on = None
+    phase.status = status
+    phase.full_clean()
+    phase.save()
+    return phase
+
+
+@transaction.atomic
+def phase_check_set(
+    *, phase: RolloutPhase, item: str, done: bool, by, on: dt.date | None = None, note: str = ""
+) -> PhaseCheck | None:
+    """Tick or untick a checklist item that only a person can confirm."""
+    if item not in PhaseCheck.Item.values:
+        raise ValidationError(
+            {
+                "item": _("%(value)s is not an item ticked by hand (derived items follow the data).")
+                % {"value": item}
+            }
+        )
+    if not done:
+        PhaseCheck.objects.filter(phase=phase, item=item).delete()
+        return None
+    check, _created = PhaseCheck.objects.update_or_create(
+        phase=phase, item=item, defaults={"done_on": on or today(), "done_by": by, "note": note}
+    )
+    return check
+
+
+@transaction.atomic
+def phases_reorder(*, project: RolloutProject, phase_ids: Iterable[int]) -> list[RolloutPhase]:
+    """Put the project's phases in the given order (every phase exactly once)."""
+    phase_ids = [int(pk) for pk in phase_ids]
+    phases = {p.pk: p for p in project.phases.select_for_update()}
+    if sorted(phase_ids) != sorted(phases):
+        raise ValidationError(
+            {
+                "phase_ids": _("List every phase of the project exactly once (expected %(n)d).")
+                % {"n": len(phases)}
+            }
+        )
+    for position, pk in enumerate(phase_ids, start=1):
+        phase = phases[pk]
+        if phase.order != position:
+            phase.order = position
+            phase.save(update_fields=["order", "updated_at"])
+    return [phases[pk] for pk in phase_ids]
+
+
+@transaction.atomic
+def phase_shift(*, phase: RolloutPhase, step: int) -> None:
+    """Move a phase one place earlier (step=-1) or later (step=+1) in its project's order."""
+    ids = list(phase.project.phases.order_by("order", "pk").values_list("pk", flat=True))
+    i = ids.index(phase.pk)
+    j = max(0, min(len(ids) - 1, i + step))
+    ids[i], ids[j] = ids[j], ids[i]
+    phases_reorder(project=phase.project, phase_ids=ids)
+
+
+# ---------------------------------------------------------------- number migration plan
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """Why a migration item cannot go ahead yet; `hook` names the rule that found it."""
+
+    code: str
+    message: str
+    severity: str = "blocker"  # or "warning"
+
+
+@dataclass
+class BlockerContext:
+    """Data the blocker rules need, loaded once for a whole list of items (no query per item)."""
+
+    on: dt.date
+    extra: dict = field(default_factory=dict)
+
+
+def _no_target(item: MigrationItem, ctx: BlockerContext) -> Blocker | None:
+    if item.target_operator_id is None and not item.is_moved:
+        return Blocker("no_target_operator", _("No target operator chosen."))
+    return None
+
+
+def _porting_request_missing(item: MigrationItem, ctx: BlockerContext) -> Blocker | None:
+    S = MigrationItem.Status
+    if item.method == MigrationItem.Method.PORT and item.status != S.PLANNED and not item.porting_request:
+        return Blocker("no_porting_request", _("Ordered, but no porting request reference is recorded."))
+    return None
+
+
+def _new_number_missing(item: MigrationItem, ctx: BlockerContext) -> Blocker | None:
+    S = MigrationItem.Status
+    if item.method == MigrationItem.Method.NEW_NUMBER and item.status != S.PLANNED and not item.new_number_id:
+        return Blocker("no_new_number", _("No new number recorded for the parallel run."))
+    return None
+
+
+def _cutover_overdue(item: MigrationItem, ctx: BlockerContext) -> Blocker | None:
+    if item.cutover_on and item.cutover_on < ctx.on and not item.is_moved:
+        return Blocker(
+            "cutover_overdue",
+            _("The cut-over date %(day)s has passed.") % {"day": item.cutover_on.isoformat()},
+            "warning",
+        )
+    return None
+
+
+# Rules are plain functions (item, context) -> Blocker | None. Rules reading other apps' data
+# (contracts, and later the risk scanner's lock-in findings) are appended where that data exists;
+# see docs/rollout.md "Blocker hooks".
+BLOCKER_RULES = [_no_target, _porting_request_missing, _new_number_missing, _cutover_overdue]
+
+
+def migration_blocker_context(items: Iterable[MigrationItem], *, on: dt.date | None = None) -> BlockerContext:
+    return BlockerContext(on=on or today())
+
+
+def migration_blockers(item: MigrationItem, ctx: BlockerContext | None = None) -> list[Blocker]:
+    ctx = ctx or migration_blocker_context([item])
+    return [b for rule in BLOCKER_RULES if (b := rule(item, ctx)) is not None]
+
+
+@transaction.atomic
+def migration_plan_sync() -> list[MigrationItem]:
+    """Give every number held through an intermediary a planned migration item (idempotent)."""
+    missing = PhoneNumber.objects.at_risk().filter(migration_item__isnull=True).order_by("number")
+    created = []
+    for number in missing:
+        item = MigrationItem(number=number, monthly_fee_before=number.monthly_fee, currency=number.currency)
+        item.full_clean()
+        item.save()
+        created.append(item)
+    return created
+
+
+_MIGRATION_RANK = {s: i for i, s in enumerate(MigrationItem.Status.values)}
+
+
+@transaction.atomic
+def migration_item_advance(*, item: MigrationItem, status: str, on: dt.date | None = None) -> MigrationItem:
+    """Move a migration item to a status and make the inventory follow.
+
+    Switching a ported number makes it direct (carrier = target operator, no intermediary).
+    Releasing the old number of a parallel run marks it released and ends its salon assignment."""
+    on = on or today()
+    S, M = MigrationItem.Status, MigrationItem.Method
+    if status not in _MIGRATION_RANK:
+        raise ValidationError({"status": _("%(value)s is not a migration status.") % {"value": status}})
+    item = MigrationItem.objects.select_for_update().with_related().get(pk=item.pk)
+    if _MIGRATION_RANK[status] < _MIGRATION_RANK[item.status] and item.is_moved:
+        raise ValidationError({"status": _("The number has already been moved; it cannot go back.")})
+    rank = _MIGRATION_RANK[status]
+    if rank >= _MIGRATION_RANK[S.ORDERED]:
+        if item.target_operator_id is None:
+            raise ValidationError({"target_operator": _("Choose the target operator first.")})
+        item.ordered_on = item.ordered_on or on
+        if item.method == M.PORT and not item.porting_request:
+            raise ValidationError({"porting_request": _("Record the porting request reference first.")})
+    if rank >= _MIGRATION_RANK[S.PARALLEL_RUN] and item.method == M.NEW_NUMBER and not item.new_number_id:
+        raise ValidationError({"new_number": _("Record the new number before the parallel run.")})
+    number = item.number
+    if rank >= _MIGRATION_RANK[S.SWITCHED] and not item.is_moved:
+        item.cutover_on = item.cutover_on if item.cutover_on and item.cutover_on <= on else on
+        if item.method == M.PORT:
+            number.carrier = item.target_operator
+            number.intermediary = None
+            if item.monthly_after is not None:
+                number.monthly_fee = item.monthly_after
+            number.full_clean()
+            number.save()
+    if status == S.RELEASED and item.method == M.NEW_NUMBER and number.status != PhoneNumber.Status.RELEASED:
+        number.status = PhoneNumber.Status.RELEASED
+        number.released_on = on
+        number.full_clean()
+        number.save()
+        for assignment in number.assignments.effective_on(on):
+            assignment.valid_to = max(on, assignment.valid_from + dt.timedelta(days=1))
+            assignment.full_clean()
+            assignment.save()
+    item.status = status
+    item.full_clean()
+    item.save()
+    return item
+
+
+def migration_break_even(item: MigrationItem) -> dict:
+    """One-off cost against the monthly difference: months until moving pays back."""
+    before = item.monthly_fee_before
+    after = item.monthly_after
+    if after is None:
+        return {"saving": None, "months": None, "label": _("monthly fee after the move unknown")}
+    saving = before - after
+    if saving <= 0:
+        return {"saving": saving, "months": None, "label": _("never pays back in money (costs more monthly)")}
+    months = (item.one_off_cost / saving).quantize(Decimal("0.1"))
+    return {"saving": saving, "months": months, "label": _("%(m)s months") % {"m": months}}
+
+
+def _held_beyond(item: MigrationItem | None, on: dt.date) -> bool:
+    """Still held through the intermediary more than a year from now (no cut-over planned counts)."""
+    if item is not None and item.is_moved:
+        return False
+    if item is None or item.cutover_on is None:
+        return True
+    return item.cutover_on > on + dt.timedelta(days=HARD_WAY_DAYS)
+
+
+def migration_plan_progress(*, on: dt.date | None = None) -> dict:
+    """How far the plan is: numbers and monthly cost moved off intermediaries, and per intermediary
+    the flag for the situation the company learnt the hard way (> 5 numbers, or > 1 year ahead)."""
+    on = on or today()
+    held = list(PhoneNumber.objects.at_risk().select_related("intermediary", "migration_item"))
+    moved = list(MigrationItem.objects.moved().select_related("number"))
+    cost_held = sum((n.monthly_fee for n in held), ZERO)
+    cost_moved = sum((i.monthly_fee_before for i in moved), ZERO)
+    by_intermediary: dict[int, dict] = {}
+    for number in held:
+        row = by_intermediary.setdefault(
+            number.intermediary_id,
+            {"intermediary": number.intermediary, "numbers": 0, "monthly": ZERO, "beyond_year": 0},
+        )
+        row["numbers"] += 1
+        row["monthly"] += number.monthly_fee
+        if _held_beyond(getattr(number, "migration_item", None), on):
+            row["beyond_year"] += 1
+    rows = sorted(by_intermediary.values(), key=lambda r: (-r["numbers"], r["intermediary"].name))
+    for row in rows:
+        row["hard_way"] = row["numbers"] > HARD_WAY_NUMBERS or row["beyond_year"] > 0
+        reasons = []
+        if row["numbers"] > HARD_WAY_NUMBERS:
+            reasons.append(
+                _("%(n)d numbers (more than %(max)d)") % {"n": row["numbers"], "max": HARD_WAY_NUMBERS}
+            )
+        if row["beyond_year"]:
+            reasons.append(_("%(n)d held more than a year ahead") % {"n": row["beyond_year"]})
+        row["reasons"] = reasons
+    total = len(held) + len(moved)
+    return {
+        "numbers_total": total,
+        "numbers_moved": len(moved),
+        "numbers_held": len(held),
+        "monthly_total": cost_held + cost_moved,
+        "monthly_moved": cost_moved,
+        "monthly_held": cost_held,
+        "percent_numbers": round(100 * len(moved) / total) if total else 0,
+        "hard_way": any(r["hard_way"] for r in rows),
+        "intermediaries": rows,
+    }
+
+
+# ---------------------------------------------------------------- provider selection
+
+
+@transaction.atomic
+def candidate_score_set(
+    *, candidate: Candidate, requirement: Requirement, value: int, notes: str = "", evidence: str = ""
+) -> Score:
+    """Record (or revise) how a candidate meets one requirement."""
+    score = Score.objects.filter(candidate=candidate, requirement=requirement).first() or Score(
+        candidate=candidate, requirement=requirement
+    )
+    score.value, score.notes, score.evidence = value, notes, evidence
+    score.full_clean()
+    score.save()
+    return score
+
+
+@dataclass
+class CandidateStanding:
+    candidate: Candidate
+    scores: dict[int, Score]
+    failed_musts: list[Requirement]
+    unscored: list[Requirement]
+    points: int
+    max_points: int
+
+    @property
+    def qualified(self) -> bool:
+        return not self.failed_musts
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.points / self.max_points) if self.max_points else 0
+
+
+def selection_standings(selection: ProviderSelection) -> list[CandidateStanding]:
+    """Candidates ranked: those failing a must last, then by weighted points (met = 2, partly = 1)."""
+    requirements = list(selection.requirements.all())
+    candidates = list(selection.candidates.select_related("provider").prefetch_related("scores"))
+    max_points = sum(2 * r.weight for r in requirements)
+    standings = []
+    for candidate in candidates:
+        scores = {s.requirement_id: s for s in candidate.scores.all()}
+        failed = [
+            r
+            for r in requirements
+            if r.priority == Requirement.Priority.MUST
+            and r.pk in scores
+            and scores[r.pk].value == Score.Value.NOT_MET
+        ]
+        unscored = [r for r in requirements if r.pk not in scores]
+        points = sum(scores[r.pk].value * r.weight for r in requirements if r.pk in scores)
+        standings.append(CandidateStanding(candidate, scores, failed, unscored, points, max_points))
+    standings.sort(key=lambda s: (not s.qualified, -s.points, s.candidate.provider.name))
+    return standings
+
+
+@transaction.atomic
+def selection_decide(
+    *, selection: ProviderSelection, candidate: Candidate, rationale: str, by, on: dt.date | None = None
+) -> Decision:
+    """Record the choice. A candidate that fails a must-have cannot be chosen."""
+    if candidate.selection_id != selection.pk:
+        raise ValidationError({"candidate": _("This candidate belongs to another selection.")})
+    if not rationale.strip():
+        raise ValidationError({"rationale": _("Write down why this candidate was chosen.")})
+    standing = next(s for s in selection_standings(selection) if s.candidate.pk == candidate.pk)
+    if standing.failed_musts:
+        names = "; ".join(r.text for r in standing.failed_musts)
+        raise ValidationError(
+            {
+                "candidate": _("%(p)s fails must-have requirements: %(r)s")
+                % {"p": candidate.provider, "r": names}
+            }
+        )
+    decision, _created = Decision.objects.update_or_create(
+        selection=selection,
+        defaults={
+            "chosen": candidate,
+            "rationale": rationale.strip(),
+            "decided_on": on or today(),
+            "decided_by": by,
+        },
+    )
+    return decision
