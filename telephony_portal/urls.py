@@ -9,6 +9,7 @@ api_v1 = [
     path("", api_root, name="api-root"),
     path("", include("apps.company.api.urls")),
     path("", include("apps.telecom.api.urls")),
+    path("", include("apps.rollout.api.urls")),
 ]
 
 urlpatterns = [
@@ -24,4 +25,5 @@ urlpatterns = [
     ),
     path("", include("apps.company.urls")),
     path("", include("apps.telecom.urls")),
+    path("rollout/", include("apps.rollout.urls")),
 ]
