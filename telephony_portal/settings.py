@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.company",
     "apps.telecom",
+    "apps.calls",
     "apps.rollout",
 ]
 
@@ -190,6 +191,7 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=55 * 60)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE["calls-pull-due-sources"] = {"task": "calls.pull_due_sources", "schedule": 60.0}
 
 CACHES = {
     "default": (
@@ -202,6 +204,10 @@ CACHES = {
 # Portal
 PORTAL_DEFAULT_CURRENCY = "RUB"
 PORTAL_DEFAULT_REGION = "RU"  # region used to parse national phone numbers such as 8 (843) ...
+# Fernet key(s) for secrets at rest (connector credentials); not SECRET_KEY. Comma-separated = rotation.
+PORTAL_ENCRYPTION_KEY = env.str("PORTAL_ENCRYPTION_KEY", default="")
+if PRODUCTION and not PORTAL_ENCRYPTION_KEY:
+    raise ImproperlyConfigured("production needs PORTAL_ENCRYPTION_KEY (Fernet key for stored credentials)")
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
