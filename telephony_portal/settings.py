@@ -8,6 +8,7 @@ Every variable is documented in .env.example.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.company",
     "apps.telecom",
+    "apps.contracts",
     "apps.calls",
     "apps.rollout",
 ]
@@ -190,7 +192,12 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=55 * 60)
 # Visibility timeout above the hard time limit, so a long task is not redelivered while it runs.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "contracts-notice-digest": {
+        "task": "apps.contracts.tasks.send_notice_digest",
+        "schedule": crontab(hour=5, minute=0),  # 08:00 Moscow: before the lawyers' working day
+    },
+}
 CELERY_BEAT_SCHEDULE["calls-pull-due-sources"] = {"task": "calls.pull_due_sources", "schedule": 60.0}
 
 CACHES = {
@@ -208,6 +215,11 @@ PORTAL_DEFAULT_REGION = "RU"  # region used to parse national phone numbers such
 PORTAL_ENCRYPTION_KEY = env.str("PORTAL_ENCRYPTION_KEY", default="")
 if PRODUCTION and not PORTAL_ENCRYPTION_KEY:
     raise ImproperlyConfigured("production needs PORTAL_ENCRYPTION_KEY (Fernet key for stored credentials)")
+PORTAL_COMPANY_NAME = env.str("PORTAL_COMPANY_NAME", default="Our company")
+PORTAL_NOTICE_WINDOW_DAYS = env.int("PORTAL_NOTICE_WINDOW_DAYS", default=30)  # contracts digest + register
+PORTAL_MAX_DOCUMENT_BYTES = env.int("PORTAL_MAX_DOCUMENT_BYTES", default=20 * 1024 * 1024)
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
