@@ -182,7 +182,12 @@ class PhaseCheck(TimeStampedModel):
 class MigrationItemQuerySet(models.QuerySet):
     def with_related(self):
         return self.select_related(
-            "number__city", "number__carrier", "number__intermediary", "target_operator", "new_number"
+            "number__city",
+            "number__carrier",
+            "number__intermediary",
+            "target_operator",
+            "target_contract",
+            "new_number",
         )
 
     def open(self):
@@ -223,6 +228,15 @@ class MigrationItem(TimeStampedModel):
         null=True,
         blank=True,
         verbose_name=_("target operator"),
+    )
+    target_contract = models.ForeignKey(
+        "contracts.Contract",
+        on_delete=models.PROTECT,
+        related_name="migration_items",
+        null=True,
+        blank=True,
+        verbose_name=_("target contract"),
+        help_text=_("The direct contract with the target operator the number moves under."),
     )
     new_number = models.ForeignKey(
         "telecom.PhoneNumber",
@@ -308,6 +322,10 @@ class MigrationItem(TimeStampedModel):
             errors["new_number"] = _("The new number must differ from the old one.")
         if self.method == self.Method.PORT and self.new_number_id:
             errors["new_number"] = _("A ported number keeps its digits; choose 'new number' as the method.")
+        if self.target_contract_id and self.target_operator_id:
+            parties = {p.provider_id for p in self.target_contract.parties.all()}
+            if self.target_operator_id not in parties:
+                errors["target_contract"] = _("The target operator is not a party to this contract.")
         if errors:
             raise ValidationError(errors)
 

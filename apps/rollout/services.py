@@ -13,12 +13,17 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.calls.models import CallRecord
 from apps.company.models import Department
+from apps.contracts import dates as contract_dates
+from apps.contracts.models import Contract, ContractNumber, ContractParty
 from apps.telecom.models import Device, NumberAssignment, PhoneNumber
 
+from . import analytics
 from .models import (
     Candidate,
     Decision,
@@ -123,20 +128,18 @@ def _pbx_configured(phase: RolloutPhase, on: dt.date) -> ChecklistItem:
 
 def _calls_flowing(phase: RolloutPhase, on: dt.date) -> ChecklistItem:
     days = phase.project.calls_window_days
-    count = phase_call_count(phase, since=on - dt.timedelta(days=days), until=on + dt.timedelta(days=1))
-    if count is None:
-        return ChecklistItem(
-            "calls_flowing", _("Calls flowing"), None, True, _("call records are not available yet")
-        )
+    count = phase_call_count(phase, start=on - dt.timedelta(days=days - 1), end=on)
     evidence = _("%(n)d calls in the last %(days)d days") % {"n": count, "days": days}
     return ChecklistItem("calls_flowing", _("Calls flowing"), count > 0, True, evidence)
 
 
-def phase_call_count(phase: RolloutPhase, *, since: dt.date, until: dt.date) -> int | None:
-    """Calls attributed to the phase's salons in [since, until); None while call records are absent.
-
-    Wired to `apps.calls` once that app is merged (see docs/rollout.md)."""
-    return None
+def phase_call_count(phase: RolloutPhase, *, start: dt.date, end: dt.date) -> int:
+    """Call records of the phase's salons over the local days start..end (the city's clock)."""
+    departments = [d.pk for d in phase_departments(phase)]
+    lo, hi = analytics.local_window(phase.city.timezone, start, end)
+    return CallRecord.objects.filter(
+        department_id__in=departments, started_at__gte=lo, started_at__lt=hi
+    ).count()
 
 
 def _observation(phase: RolloutPhase, on: dt.date) -> ChecklistItem:
@@ -276,6 +279,41 @@ def phase_shift(*, phase: RolloutPhase, step: int) -> None:
     phases_reorder(project=phase.project, phase_ids=ids)
 
 
+@dataclass(frozen=True)
+class LoadRow:
+    phase: RolloutPhase
+    calls: int
+
+
+def phases_by_load(*, project: RolloutProject, start: dt.date, end: dt.date) -> list[LoadRow]:
+    """The suggested rollout order: least calls first (external calls over local days start..end),
+    ties kept in the current order. Each phase counts its salon, or every salon of its city."""
+    phases = list(project.phases.select_related("city", "department").order_by("order", "pk"))
+    cities = {p.city_id for p in phases if not p.department_id}
+    departments = list(
+        Department.objects.select_related("city").filter(
+            Q(city_id__in=cities) | Q(pk__in=[p.department_id for p in phases if p.department_id])
+        )
+    )
+    volume = analytics.department_call_volume(departments, start, end)
+    rows = []
+    for phase in phases:
+        if phase.department_id:
+            calls = volume.get(phase.department_id, 0)
+        else:
+            calls = sum(n for d in departments if d.city_id == phase.city_id for n in [volume.get(d.pk, 0)])
+        rows.append(LoadRow(phase, calls))
+    return sorted(rows, key=lambda r: r.calls)  # stable: equal volumes keep the marketer's order
+
+
+@transaction.atomic
+def phases_apply_load_order(*, project: RolloutProject, start: dt.date, end: dt.date) -> list[LoadRow]:
+    """Reorder the phases from the least to the most loaded; the marketer may reorder afterwards."""
+    rows = phases_by_load(project=project, start=start, end=end)
+    phases_reorder(project=project, phase_ids=[r.phase.pk for r in rows])
+    return rows
+
+
 # ---------------------------------------------------------------- number migration plan
 
 
@@ -293,7 +331,8 @@ class BlockerContext:
     """Data the blocker rules need, loaded once for a whole list of items (no query per item)."""
 
     on: dt.date
-    extra: dict = field(default_factory=dict)
+    signed_operator_ids: set[int] = field(default_factory=set)
+    old_contracts: dict[int, list] = field(default_factory=dict)
 
 
 def _no_target(item: MigrationItem, ctx: BlockerContext) -> Blocker | None:
@@ -326,14 +365,107 @@ def _cutover_overdue(item: MigrationItem, ctx: BlockerContext) -> Blocker | None
     return None
 
 
-# Rules are plain functions (item, context) -> Blocker | None. Rules reading other apps' data
-# (contracts, and later the risk scanner's lock-in findings) are appended where that data exists;
-# see docs/rollout.md "Blocker hooks".
-BLOCKER_RULES = [_no_target, _porting_request_missing, _new_number_missing, _cutover_overdue]
+def _no_target_contract(item: MigrationItem, ctx: BlockerContext) -> Blocker | None:
+    if item.is_moved or item.target_operator_id is None:
+        return None
+    if item.target_contract_id is not None:
+        if item.target_contract.status != Contract.Status.SIGNED:
+            return Blocker(
+                "target_contract_unsigned",
+                _("The contract %(code)s with %(op)s is not signed yet (%(status)s).")
+                % {
+                    "code": item.target_contract.code,
+                    "op": item.target_operator,
+                    "status": item.target_contract.get_status_display(),
+                },
+            )
+        return None
+    if item.target_operator_id not in ctx.signed_operator_ids:
+        return Blocker(
+            "no_target_contract",
+            _("No signed contract with %(op)s yet.") % {"op": item.target_operator},
+        )
+    return None
+
+
+def contract_free_from(contract: Contract, on: dt.date) -> dt.date | None:
+    """The first day we can be out of `contract` if notice were given on `on` (None: no constraint).
+
+    Open-ended: `notice_days` after notice. Tacit renewal: the end of the term whose notice deadline is
+    still ahead. No renewal / express: the end of the current term."""
+    terms = contract.terms
+    kd = contract_dates.key_dates(terms, on)
+    if kd.term_end is None:
+        return on + dt.timedelta(days=terms.notice_days) if terms.notice_days else None
+    if kd.ended:
+        return None
+    if terms.renewal == contract_dates.TACIT:
+        deadline = contract_dates.next_notice_deadline(terms, on)
+        if deadline is None:
+            return kd.term_end + dt.timedelta(days=1)
+        return contract_dates.key_dates(terms, deadline).term_end + dt.timedelta(days=1)
+    return kd.term_end + dt.timedelta(days=1)
+
+
+def _notice_running(item: MigrationItem, ctx: BlockerContext) -> Blocker | None:
+    if item.is_moved:
+        return None
+    planned = item.cutover_on or ctx.on
+    worst: tuple[dt.date, Contract] | None = None
+    for contract in ctx.old_contracts.get(item.number_id, []):
+        for c in {contract, contract.root()}:
+            free = contract_free_from(c, ctx.on)
+            if free is not None and free > planned and (worst is None or free > worst[0]):
+                worst = (free, c)
+    if worst is None:
+        return None
+    free, contract = worst
+    deadline = contract_dates.next_notice_deadline(contract.terms, ctx.on)
+    message = _(
+        "Notice period on %(code)s still running: out of it from %(free)s, after the cut-over %(cut)s."
+    ) % {
+        "code": contract.code,
+        "free": free.isoformat(),
+        "cut": planned.isoformat(),
+    }
+    if deadline:
+        message += " " + _("Give notice by %(day)s.") % {"day": deadline.isoformat()}
+    return Blocker("notice_running", message)
+
+
+# Rules are plain functions (item, context) -> Blocker | None. Two blockers of the issue cannot be
+# derived yet and are deliberately not faked: a lock-in finding on the intermediary's contract (needs
+# the risk app's findings model) and debt (needs billing's invoices). Each plugs in here as one more
+# rule once its data exists; see docs/rollout.md "Blocker hooks".
+BLOCKER_RULES = [
+    _no_target,
+    _no_target_contract,
+    _notice_running,
+    _porting_request_missing,
+    _new_number_missing,
+    _cutover_overdue,
+]
 
 
 def migration_blocker_context(items: Iterable[MigrationItem], *, on: dt.date | None = None) -> BlockerContext:
-    return BlockerContext(on=on or today())
+    """Load, in a fixed number of queries, the contracts the blocker rules look at."""
+    on = on or today()
+    items = list(items)
+    targets = {i.target_operator_id for i in items if i.target_operator_id}
+    signed = set(
+        ContractParty.objects.filter(provider_id__in=targets, contract__status=Contract.Status.SIGNED)
+        .values_list("provider_id", flat=True)
+        .distinct()
+    )
+    old_contracts: dict[int, list[Contract]] = {}
+    coverage = (
+        ContractNumber.objects.effective_on(on)
+        .filter(number_id__in=[i.number_id for i in items], contract__status=Contract.Status.SIGNED)
+        .select_related("contract__parent__parent")
+    )
+    for row in coverage:
+        old_contracts.setdefault(row.number_id, []).append(row.contract)
+    return BlockerContext(on=on, signed_operator_ids=signed, old_contracts=old_contracts)
 
 
 def migration_blockers(item: MigrationItem, ctx: BlockerContext | None = None) -> list[Blocker]:

@@ -117,6 +117,7 @@ class MigrationItemSerializer(CleanModelSerializer):
             "city",
             "method",
             "target_operator",
+            "target_contract",
             "new_number",
             "porting_request",
             "ordered_on",
