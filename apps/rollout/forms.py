@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.company.models import City, Department
+
+from .analytics import DEFAULT_CALLBACK_HOURS
 from .models import Candidate, PhaseCheck, ProviderSelection, Requirement, RolloutPhase, Score
 
 
@@ -34,3 +40,53 @@ class DecideForm(forms.Form):
     def __init__(self, *args, selection: ProviderSelection, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["candidate"].queryset = selection.candidates.select_related("provider")
+
+
+class AnalyticsFilterForm(forms.Form):
+    """Filters of the call dashboard and its API: a salon or a city, and a period of local days."""
+
+    MAX_DAYS = 366
+
+    department = forms.ModelChoiceField(
+        queryset=Department.objects.select_related("city"), required=False, label=_("salon")
+    )
+    city = forms.ModelChoiceField(queryset=City.objects.all(), required=False, label=_("city"))
+    date_from = forms.DateField(
+        required=False, label=_("from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(required=False, label=_("to"), widget=forms.DateInput(attrs={"type": "date"}))
+    callback_hours = forms.IntegerField(
+        required=False, min_value=1, max_value=168, label=_("call back within, hours")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The query string says ?from=&to= (the API promises those names); Python cannot name a field `from`.
+        self.fields["from"] = self.fields.pop("date_from")
+        self.fields["to"] = self.fields.pop("date_to")
+        self.fields["callback_hours"] = self.fields.pop("callback_hours")
+
+    def clean(self):
+        data = super().clean()
+        end = data.get("to") or timezone.localdate()
+        start = data.get("from") or end - dt.timedelta(days=29)
+        if start > end:
+            raise forms.ValidationError(_("'from' must not be after 'to'."))
+        if (end - start).days + 1 > self.MAX_DAYS:
+            raise forms.ValidationError(_("A period is at most %(n)d days.") % {"n": self.MAX_DAYS})
+        department, city = data.get("department"), data.get("city")
+        if department and city and department.city_id != city.pk:
+            raise forms.ValidationError(_("This salon is not in that city."))
+        data["from"], data["to"] = start, end
+        data["callback_hours"] = data.get("callback_hours") or DEFAULT_CALLBACK_HOURS
+        return data
+
+    def analytics_kwargs(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "start": d["from"],
+            "end": d["to"],
+            "department": d.get("department"),
+            "city": d.get("city"),
+            "callback_hours": d["callback_hours"],
+        }

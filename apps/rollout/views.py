@@ -5,19 +5,25 @@ and a refused write comes back as a message naming the reason."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.telecom.models import PhoneNumber
 
-from . import services
-from .forms import DecideForm, PhaseCheckForm, PhaseMoveForm, ScoreForm
+from . import analytics, charts, services
+from .forms import AnalyticsFilterForm, DecideForm, PhaseCheckForm, PhaseMoveForm, ScoreForm
 from .models import Candidate, MigrationItem, PhaseCheck, ProviderSelection, RolloutPhase, RolloutProject
+
+LOAD_WINDOW_DAYS = 90  # the load order looks at the last three months of calls
 
 
 def _can_read(perm: str):
@@ -77,6 +83,8 @@ def project_detail(request, pk: int):
     ]
     for row in phases:
         row["done_count"] = sum(1 for item in row["checklist"] if item.done)
+    start, end = _load_window()
+    load = services.phases_by_load(project=project, start=start, end=end)
     return render(
         request,
         "rollout/project.html",
@@ -86,6 +94,10 @@ def project_detail(request, pk: int):
             "manual_items": PhaseCheck.Item.values,
             "can_edit": request.user.has_perm("rollout.change_rolloutphase"),
             "statuses": RolloutPhase.Status.choices,
+            "load": load,
+            "load_from": start,
+            "load_to": end,
+            "load_differs": [r.phase.pk for r in load] != [row["phase"].pk for row in phases],
         },
     )
 
@@ -236,3 +248,67 @@ def selection_decide(request, pk: int):
     else:
         messages.error(request, _("Decision not recorded: %(errors)s") % {"errors": form.errors.as_text()})
     return redirect("rollout:selection", pk=selection.pk)
+
+
+def _dashboard_context(request) -> dict:
+    form = AnalyticsFilterForm(request.GET or None)
+    context = {"form": form, "figures": None}
+    if request.GET and not form.is_valid():
+        return context
+    if not request.GET:
+        form = AnalyticsFilterForm({})
+        form.is_valid()
+        context["form"] = AnalyticsFilterForm()
+    figures = analytics.call_analytics(**form.analytics_kwargs())
+    d = form.cleaned_data
+    scope = d.get("department") or d.get("city") or _("all salons")
+    context.update(
+        {
+            "figures": figures,
+            "scope": scope,
+            "heatmap_svg": charts.heatmap_svg(
+                figures["heatmap"]["inbound"],
+                weekdays=figures["heatmap"]["weekdays"],
+                title=_("Inbound calls by weekday and hour (local time), %(scope)s") % {"scope": scope},
+            ),
+            "daily_svg": charts.daily_svg(
+                figures["daily"], title=_("Inbound calls per day, %(scope)s") % {"scope": scope}
+            ),
+            "query": request.GET.urlencode(),
+        }
+    )
+    return context
+
+
+@_can_read("calls.view_callrecord")
+def call_dashboard(request):
+    return render(request, "rollout/analytics.html", _dashboard_context(request))
+
+
+@_can_read("calls.view_callrecord")
+def call_dashboard_pdf(request):
+    from weasyprint import HTML  # heavy import, only when a PDF is asked for
+
+    context = _dashboard_context(request)
+    if context["figures"] is None:
+        return render(request, "rollout/analytics.html", context, status=400)
+    html = render_to_string("rollout/analytics_pdf.html", context, request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    f = context["figures"]["period"]
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="calls-{f["from"]}-{f["to"]}.pdf"'
+    return response
+
+
+@_can_write("rollout.change_rolloutphase")
+def project_load_order(request, pk: int):
+    project = get_object_or_404(RolloutProject, pk=pk)
+    start, end = _load_window()
+    services.phases_apply_load_order(project=project, start=start, end=end)
+    messages.success(request, _("Phases ordered from the least to the most calls."))
+    return redirect("rollout:project", pk=project.pk)
+
+
+def _load_window():
+    end = services.today() - dt.timedelta(days=1)
+    return end - dt.timedelta(days=LOAD_WINDOW_DAYS - 1), end

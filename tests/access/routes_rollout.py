@@ -79,3 +79,12 @@ ROUTES = [
     Route("rollout-api:candidate-detail", kind="api", read=READ, write=WRITE, kwargs=_candidate),
     Route("rollout-api:candidate-score", kind="api", skip="POST action; tests/rollout/test_api.py"),
 ]
+
+CALL_READERS = roles(ACCOUNTING, MARKETER, ADMIN)  # whoever may read call records
+
+ROUTES += [
+    Route("rollout:call-analytics", read=CALL_READERS),
+    Route("rollout:call-analytics-pdf", read=CALL_READERS),
+    Route("rollout:project-load-order", skip=POST_ONLY),
+    Route("rollout-api:call-analytics", kind="api", read=CALL_READERS),
+]

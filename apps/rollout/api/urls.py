@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from . import views
@@ -11,4 +12,7 @@ router.register("migration-items", views.MigrationItemViewSet, basename="migrati
 router.register("provider-selections", views.ProviderSelectionViewSet, basename="providerselection")
 router.register("requirements", views.RequirementViewSet, basename="requirement")
 router.register("candidates", views.CandidateViewSet, basename="candidate")
-urlpatterns = router.urls
+urlpatterns = [
+    path("analytics/calls/", views.CallAnalyticsView.as_view(), name="call-analytics"),
+    *router.urls,
+]

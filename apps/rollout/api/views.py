@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 from django.db.models import Count
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from apps.core.api import PortalModelViewSet
 
-from .. import services
+from .. import analytics, services
 from ..filtersets import (
     CandidateFilterSet,
     MigrationItemFilterSet,
@@ -17,6 +20,7 @@ from ..filtersets import (
     RolloutPhaseFilterSet,
     RolloutProjectFilterSet,
 )
+from ..forms import AnalyticsFilterForm
 from ..models import Candidate, MigrationItem, ProviderSelection, Requirement, RolloutPhase, RolloutProject
 from . import serializers as s
 
@@ -188,3 +192,28 @@ class CandidateViewSet(ActionPermissionsMixin, PortalModelViewSet):
         data.is_valid(raise_exception=True)
         services.candidate_score_set(candidate=candidate, **data.validated_data)
         return Response(s.CandidateSerializer(self.get_queryset().get(pk=candidate.pk)).data)
+
+
+class CallAnalyticsView(APIView):
+    """Call figures for a salon (`department`), a city or the whole company over local days
+    `from`..`to` (YYYY-MM-DD, default the last 30 days): in/out, answered, missed, answer rate, time to
+    answer, weekday × hour heatmap in the city's time zone, repeat callers, missed calls not called back
+    within `callback_hours`, and the trend against the previous period of the same length."""
+
+    required_permissions = ["calls.view_callrecord"]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("department", int, description="Salon id"),
+            OpenApiParameter("city", int, description="City id"),
+            OpenApiParameter("from", OpenApiTypes.DATE, description="First local day"),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="Last local day (inclusive)"),
+            OpenApiParameter("callback_hours", int, description="Call-back window, hours (default 2)"),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request):
+        form = AnalyticsFilterForm(request.query_params)
+        if not form.is_valid():
+            raise ValidationError(form.errors.get_json_data())
+        return Response(analytics.call_analytics(**form.analytics_kwargs()))
