@@ -1,0 +1,183 @@
+"""Demo rollout: a project with a phase per city at various stages, a migration plan for the numbers
+held through the PBX provider, and a provider selection with requirements and two candidates.
+
+Idempotent: rows are found by their natural keys and left alone once they exist, so running
+`seed_demo` again changes nothing. Builds on the cities, numbers and users other apps' demos load.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from apps.company.models import City
+from apps.telecom.models import Provider
+
+from . import services
+from .models import (
+    Candidate,
+    MigrationItem,
+    ProviderSelection,
+    Requirement,
+    RolloutPhase,
+    RolloutProject,
+    Score,
+)
+
+PROJECT = "Подключение салонов к облачной АТС"
+SELECTION = "Выбор облачной АТС на 2027 год"
+
+# The status of each city's phase, in rollout order (least loaded first); the rest are planned.
+STAGES = [
+    RolloutPhase.Status.DONE,
+    RolloutPhase.Status.DONE,
+    RolloutPhase.Status.DONE,
+    RolloutPhase.Status.OBSERVING,
+    RolloutPhase.Status.CONNECTED,
+    RolloutPhase.Status.PREPARING,
+    RolloutPhase.Status.PREPARING,
+]
+
+REQUIREMENTS = [
+    ("Номера остаются нашими, если мы уходим от провайдера", "must", 1),
+    ("Запись разговоров с хранением не меньше 90 дней", "must", 1),
+    ("Отчёты по звонкам в разрезе салонов (отделов)", "should", 3),
+    ("API для выгрузки записей о звонках (CDR)", "should", 3),
+    ("Прямые договоры с операторами во всех 9 городах", "should", 2),
+]
+
+# (provider, offer, {requirement index: (score, evidence)})
+CANDIDATES = [
+    (
+        "Манго Офис",
+        "Облачная АТС, 25 линий, 1 900 ₽/мес. за 10 пользователей; номера — по договору с оператором.",
+        {
+            0: (Score.Value.MET, "Оферта, п. 9.4: номера закреплены за клиентом у оператора"),
+            1: (Score.Value.MET, "Тариф «Бизнес»: запись 180 дней"),
+            2: (Score.Value.MET, "Демо 12.02: отчёт по группам сотрудников"),
+            3: (Score.Value.MET, "Документация API: выгрузка статистики"),
+            4: (Score.Value.PARTLY, "Прямые договоры в 7 городах из 9"),
+        },
+    ),
+    (
+        "Телфин",
+        "Виртуальная АТС, тариф «Офис», номера предоставляются самим провайдером.",
+        {
+            0: (
+                Score.Value.NOT_MET,
+                "Договор, п. 5.2: номера принадлежат провайдеру, перенос не предусмотрен",
+            ),
+            1: (Score.Value.MET, "Запись 90 дней включена"),
+            2: (Score.Value.PARTLY, "Отчёты только по внутренним номерам"),
+            3: (Score.Value.MET, "REST API, выгрузка CDR"),
+            4: (Score.Value.NOT_MET, "Только трёхсторонние договоры"),
+        },
+    ),
+]
+
+
+def seed(*, stdout) -> None:
+    owner = _owner()
+    cities = list(City.objects.order_by("name"))
+    if owner is None or not cities:
+        stdout.write("  rollout: skipped (no users or cities yet)")
+        return
+    today = timezone.localdate()
+    project, _created = RolloutProject.objects.get_or_create(
+        name=PROJECT,
+        defaults={
+            "goal": "Перевести все салоны на облачную АТС: город за городом, от наименее загруженных к самым "
+            "загруженным, с месяцем наблюдения после подключения каждого города.",
+            "owner": owner,
+            "start_date": today - dt.timedelta(days=200),
+            "target_date": today + dt.timedelta(days=120),
+        },
+    )
+    for order, city in enumerate(cities, start=1):
+        status = STAGES[order - 1] if order <= len(STAGES) else RolloutPhase.Status.PLANNED
+        _phase(project, city, order, status, today)
+
+    created = services.migration_plan_sync()
+    for index, item in enumerate(created):
+        _plan(item, index, today)
+
+    _selection()
+    stdout.write(
+        f"  rollout: {project.phases.count()} phases, {MigrationItem.objects.count()} migration items"
+    )
+
+
+def _owner():
+    User = get_user_model()
+    return (
+        User.objects.filter(groups__name="Marketer").order_by("pk").first()
+        or User.objects.filter(is_superuser=True).order_by("pk").first()
+    )
+
+
+def _phase(project: RolloutProject, city: City, order: int, status: str, today: dt.date) -> None:
+    if RolloutPhase.objects.filter(project=project, city=city, department__isnull=True).exists():
+        return
+    phase = RolloutPhase.objects.create(
+        project=project, city=city, order=order, planned_on=today + dt.timedelta(days=14 * (order - 5))
+    )
+    # Step the phase through the board so its dates are the ones the move rules would give.
+    S = RolloutPhase.Status
+    if status == S.PLANNED:
+        return
+    observed_from = (
+        today - dt.timedelta(days=40 * (5 - order)) if status == S.DONE else today - dt.timedelta(days=10)
+    )
+    services.phase_move(phase=phase, status=S.PREPARING, on=observed_from - dt.timedelta(days=10))
+    if status == S.PREPARING:
+        return
+    services.phase_move(phase=phase, status=S.CONNECTED, on=observed_from - dt.timedelta(days=2))
+    if status == S.CONNECTED:
+        return
+    services.phase_move(phase=phase, status=S.OBSERVING, on=observed_from)
+    if status == S.DONE:
+        services.phase_move(phase=phase, status=S.DONE, on=observed_from + dt.timedelta(days=30))
+
+
+def _plan(item: MigrationItem, index: int, today: dt.date) -> None:
+    """Give the newly planned items a realistic spread: a target, dates, costs, a few under way."""
+    number = item.number
+    target = number.carrier if number.carrier.kind == Provider.Kind.OPERATOR else None
+    if target is None:
+        return
+    item.target_operator = target
+    item.one_off_cost = Decimal("1500.00")
+    item.target_monthly_fee = (number.monthly_fee * Decimal("0.6")).quantize(Decimal("0.01"))
+    item.cutover_on = today + dt.timedelta(days=30 + 20 * index)
+    if index % 4 == 1:
+        item.porting_request = f"MNP-{today.year}-{1000 + index}"
+    item.full_clean()
+    item.save()
+    if index % 4 == 1:
+        services.migration_item_advance(item=item, status=MigrationItem.Status.ORDERED, on=today)
+
+
+def _selection() -> None:
+    selection, created = ProviderSelection.objects.get_or_create(
+        title=SELECTION,
+        defaults={
+            "kind": ProviderSelection.Kind.PBX,
+            "description": "Продление или замена облачной АТС: номера должны остаться нашими.",
+        },
+    )
+    if not created:
+        return
+    requirements = [
+        Requirement.objects.create(selection=selection, text=text, priority=priority, weight=weight, order=i)
+        for i, (text, priority, weight) in enumerate(REQUIREMENTS, start=1)
+    ]
+    for name, offer, scores in CANDIDATES:
+        provider, _ = Provider.objects.get_or_create(name=name, defaults={"kind": Provider.Kind.PBX_PROVIDER})
+        candidate = Candidate.objects.create(selection=selection, provider=provider, offer=offer)
+        for index, (value, evidence) in scores.items():
+            services.candidate_score_set(
+                candidate=candidate, requirement=requirements[index], value=value, evidence=evidence
+            )

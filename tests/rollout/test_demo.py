@@ -1,0 +1,55 @@
+"""The rollout demo data: a phase per city, a plan for intermediary numbers, a selection; twice = once."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+
+from apps.rollout import demo
+from apps.rollout.models import Candidate, MigrationItem, PhaseCheck, RolloutPhase, RolloutProject, Score
+from apps.telecom.models import Provider
+from tests.factories import CityFactory, PhoneNumberFactory, ProviderFactory
+
+pytestmark = pytest.mark.django_db
+MODELS = (RolloutProject, RolloutPhase, PhaseCheck, MigrationItem, Candidate, Score)
+
+
+def _snapshot():
+    return {m.__name__: sorted(m.objects.values_list("pk", "updated_at")) for m in MODELS}
+
+
+@pytest.fixture
+def inventory(personas):
+    names = ("Казань", "Уфа", "Самара", "Пермь", "Тюмень", "Челябинск", "Омск", "Саратов", "Волгоград")
+    cities = [CityFactory(name=name) for name in names]
+    pbx = ProviderFactory(name="ОблакоАТС", kind=Provider.Kind.PBX_PROVIDER)
+    for city in cities[:6]:
+        PhoneNumberFactory(city=city, intermediary=pbx, monthly_fee=Decimal("900.00"))
+
+
+def test_demo_builds_a_board_a_plan_and_a_selection(inventory):
+    demo.seed(stdout=io.StringIO())
+    project = RolloutProject.objects.get()
+    statuses = list(project.phases.order_by("order").values_list("status", flat=True))
+    assert len(statuses) == 9
+    assert statuses[:4] == ["done", "done", "done", "observing"]
+    assert statuses[-1] == "planned"
+    assert MigrationItem.objects.count() == 6
+    assert MigrationItem.objects.filter(status="ordered").exists()
+    assert Candidate.objects.count() == 2
+
+
+def test_running_the_demo_twice_changes_nothing(inventory):
+    demo.seed(stdout=io.StringIO())
+    first = _snapshot()
+    demo.seed(stdout=io.StringIO())
+    assert _snapshot() == first
+
+
+def test_demo_without_cities_says_it_skipped(db):
+    out = io.StringIO()
+    demo.seed(stdout=out)
+    assert "skipped" in out.getvalue()
+    assert not RolloutProject.objects.exists()
