@@ -26,7 +26,8 @@ def selection():
     reports = RequirementFactory(selection=s, text="Отчёты по салонам", priority="should", weight=1, order=3)
     a = CandidateFactory(selection=s, provider=ProviderFactory(name="А-АТС"))
     b = CandidateFactory(selection=s, provider=ProviderFactory(name="Б-АТС"))
-    # A meets the must and partly the API (1×3) and fully the reports (2×1): 4 + 3 + 2 = 9 of 12.
+    # Met = 2, partly = 1, times the weight (the must weighs 1). Maximum: 2×1 + 2×3 + 2×1 = 10.
+    # A meets the must (2), partly the API (1×3) and fully the reports (2×1): 7 of 10.
     services.candidate_score_set(candidate=a, requirement=must, value=2)
     services.candidate_score_set(candidate=a, requirement=api, value=1)
     services.candidate_score_set(candidate=a, requirement=reports, value=2, evidence="демо 12.02")
@@ -41,7 +42,7 @@ def test_standings_rank_a_candidate_failing_a_must_last(selection):
     s, a, b = selection
     standings = services.selection_standings(s)
     assert [x.candidate for x in standings] == [a, b]
-    assert (standings[0].points, standings[0].max_points, standings[0].percent) == (9, 12, 75)
+    assert (standings[0].points, standings[0].max_points, standings[0].percent) == (7, 10, 70)
     assert [r.text for r in standings[1].failed_musts] == ["Номера наши"]
     assert not standings[1].qualified
 
