@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import ManyToManyField
-from rest_framework import serializers, viewsets
+from django.db.models import ManyToManyField, ProtectedError
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import build_basic_type
+from drf_spectacular.types import OpenApiTypes
+from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -50,7 +54,60 @@ def _django_errors(exc: DjangoValidationError):
 
 
 def exception_handler(exc, context):
-    """Business rules raise Django's ValidationError in services; the API answers 400 with it."""
+    """Business rules raise Django's ValidationError in services; the API answers 400 with it.
+
+    Deleting something other rows still refer to (`on_delete=PROTECT`) answers 409 and says what refers.
+    """
     if isinstance(exc, DjangoValidationError):
         exc = DRFValidationError(_django_errors(exc))
+    if isinstance(exc, ProtectedError):
+        return Response({"detail": _protected_message(exc)}, status=status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)
+
+
+def _protected_message(exc: ProtectedError) -> str:
+    counts: dict[str, int] = {}
+    for obj in exc.protected_objects:
+        label = str(obj._meta.verbose_name_plural)
+        counts[label] = counts.get(label, 0) + 1
+    refs = ", ".join(f"{n} {label}" for label, n in sorted(counts.items()))
+    return f"Cannot delete: still referred to by {refs}. Remove or reassign those first."
+
+
+class BriefRelatedField(serializers.PrimaryKeyRelatedField):
+    """A reference that is written as a primary key and read as a brief nested object (NetBox style).
+
+    `brief` is a small serializer (id, url and the fields a person recognises the object by); the
+    viewset's queryset must `select_related` the reference so a list costs no extra query per row.
+    """
+
+    def __init__(self, brief: type[serializers.Serializer], **kwargs):
+        self.brief = brief
+        super().__init__(**kwargs)
+
+    def use_pk_only_optimization(self) -> bool:
+        return False
+
+    def to_representation(self, value):
+        return self.brief(value, context=self.context).data
+
+    def get_choices(self, cutoff=None):
+        # The browsable API keys its <select> by the representation; ours is a dict, so key by pk.
+        queryset = self.get_queryset()
+        if queryset is None:
+            return {}
+        if cutoff is not None:
+            queryset = queryset[:cutoff]
+        return {item.pk: self.display_value(item) for item in queryset}
+
+
+class BriefRelatedFieldSchema(OpenApiSerializerFieldExtension):
+    """OpenAPI: an integer id in requests, the brief object in responses."""
+
+    target_class = BriefRelatedField
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction == "request":
+            return build_basic_type(OpenApiTypes.INT)
+        return auto_schema.resolve_serializer(self.target.brief, direction).ref

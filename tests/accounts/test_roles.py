@@ -44,3 +44,12 @@ def test_logout_ends_the_session(client_as):
     client = client_as("marketer")
     assert client.post("/accounts/logout/").status_code == 302
     assert client.get("/api/v1/").status_code in (401, 403)
+
+
+@pytest.mark.django_db
+def test_repeated_wrong_passwords_lock_the_account(client, personas):
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": "lawyer-user", "password": "wrong"})
+    response = client.post("/accounts/login/", {"username": "lawyer-user", "password": "Test-pass-1234"})
+    assert response.status_code == 429
+    assert "Too many failed sign-ins" in response.content.decode()

@@ -1,0 +1,57 @@
+"""Building blocks for server-rendered pages: permission-guarded list and detail views."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db.models import Q
+from django.utils import timezone
+from django.views.generic import DetailView, TemplateView
+from django_filters.views import FilterView
+
+
+class PortalPageMixin(PermissionRequiredMixin):
+    """Login required (anonymous → login page) and the model's view permission (otherwise 403)."""
+
+    raise_exception = False  # anonymous users are sent to the login page; signed-in users get 403
+
+
+class PortalListView(PortalPageMixin, FilterView):
+    """A searchable, filterable, paginated list; `filterset_class` defines the filters."""
+
+    paginate_by = 50
+    strict = False  # an invalid filter value shows the error and keeps the list unfiltered
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filtered"] = any(v for k, v in self.request.GET.items() if k != "page")
+        return context
+
+
+class PortalDetailView(PortalPageMixin, DetailView):
+    pass
+
+
+class PortalTemplateView(PortalPageMixin, TemplateView):
+    pass
+
+
+def local_today() -> dt.date:
+    """Today in the portal's zone: the day whose assignments count as "current"."""
+    return timezone.localdate()
+
+
+def search_q(fields: list[str], value: str) -> Q:
+    """`value` in any of `fields`, ignoring case — Cyrillic included.
+
+    SQLite folds case only for ASCII, so "алсу" would miss "Алсу" on the embedded database; the usual
+    spellings of the term (as typed, lower, upper, capitalised, title) are looked for as well.
+    """
+    value = value.strip()
+    variants = {value, value.lower(), value.upper(), value.capitalize(), value.title()}
+    condition = Q()
+    for field in fields:
+        for variant in variants:
+            condition |= Q(**{f"{field}__icontains": variant})
+    return condition
