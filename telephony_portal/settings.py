@@ -197,6 +197,9 @@ SPECTACULAR_SETTINGS = {
         "DeviceKindEnum": "apps.telecom.models.Device.Kind",
         "DeviceStatusEnum": "apps.telecom.models.Device.Status",
         "CallRouteKindEnum": "apps.telecom.models.CallRoute.Kind",
+        "RolloutPhaseStatusEnum": "apps.rollout.models.RolloutPhase.Status",
+        "MigrationItemStatusEnum": "apps.rollout.models.MigrationItem.Status",
+        "ProviderSelectionKindEnum": "apps.rollout.models.ProviderSelection.Kind",
     },
 }
 

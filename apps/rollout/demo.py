@@ -11,6 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.db.models import Count
 from django.utils import timezone
 
 from apps.company.models import City
@@ -49,11 +50,12 @@ REQUIREMENTS = [
     ("Прямые договоры с операторами во всех 9 городах", "should", 2),
 ]
 
-# (provider, offer, {requirement index: (score, evidence)})
+# Two profiles of offers: a provider that leaves the numbers with the operators, and the current
+# intermediary that keeps them (the situation the company learnt the hard way). (offer, {requirement: score})
 CANDIDATES = [
     (
-        "Манго Офис",
-        "Облачная АТС, 25 линий, 1 900 ₽/мес. за 10 пользователей; номера — по договору с оператором.",
+        "Облачная АТС, 25 линий, 1 900 ₽/мес. за 10 пользователей; номера — по прямым договорам "
+        "с операторами.",
         {
             0: (Score.Value.MET, "Оферта, п. 9.4: номера закреплены за клиентом у оператора"),
             1: (Score.Value.MET, "Тариф «Бизнес»: запись 180 дней"),
@@ -63,8 +65,7 @@ CANDIDATES = [
         },
     ),
     (
-        "Телфин",
-        "Виртуальная АТС, тариф «Офис», номера предоставляются самим провайдером.",
+        "Продление текущего договора, тариф «Офис»; номера предоставляет сам провайдер.",
         {
             0: (
                 Score.Value.NOT_MET,
@@ -161,21 +162,24 @@ def _plan(item: MigrationItem, index: int, today: dt.date) -> None:
 
 
 def _selection() -> None:
-    selection, created = ProviderSelection.objects.get_or_create(
-        title=SELECTION,
-        defaults={
-            "kind": ProviderSelection.Kind.PBX,
-            "description": "Продление или замена облачной АТС: номера должны остаться нашими.",
-        },
+    # The candidates are PBX providers already in the inventory: one that holds none of our numbers,
+    # then the one that does. The demo adds no providers of its own.
+    pbx = Provider.objects.filter(kind=Provider.Kind.PBX_PROVIDER).annotate(
+        held=Count("intermediated_numbers")
     )
-    if not created:
+    providers = list(pbx.order_by("held", "name")[:2])
+    if len(providers) < 2 or ProviderSelection.objects.filter(title=SELECTION).exists():
         return
+    selection = ProviderSelection.objects.create(
+        title=SELECTION,
+        kind=ProviderSelection.Kind.PBX,
+        description="Продление или замена облачной АТС: номера должны остаться нашими.",
+    )
     requirements = [
         Requirement.objects.create(selection=selection, text=text, priority=priority, weight=weight, order=i)
         for i, (text, priority, weight) in enumerate(REQUIREMENTS, start=1)
     ]
-    for name, offer, scores in CANDIDATES:
-        provider, _ = Provider.objects.get_or_create(name=name, defaults={"kind": Provider.Kind.PBX_PROVIDER})
+    for provider, (offer, scores) in zip(providers, CANDIDATES, strict=True):
         candidate = Candidate.objects.create(selection=selection, provider=provider, offer=offer)
         for index, (value, evidence) in scores.items():
             services.candidate_score_set(

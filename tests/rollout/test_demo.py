@@ -25,6 +25,7 @@ def inventory(personas):
     names = ("Казань", "Уфа", "Самара", "Пермь", "Тюмень", "Челябинск", "Омск", "Саратов", "Волгоград")
     cities = [CityFactory(name=name) for name in names]
     pbx = ProviderFactory(name="ОблакоАТС", kind=Provider.Kind.PBX_PROVIDER)
+    ProviderFactory(name="ТелеХаб", kind=Provider.Kind.PBX_PROVIDER)
     for city in cities[:6]:
         PhoneNumberFactory(city=city, intermediary=pbx, monthly_fee=Decimal("900.00"))
 
@@ -38,7 +39,12 @@ def test_demo_builds_a_board_a_plan_and_a_selection(inventory):
     assert statuses[-1] == "planned"
     assert MigrationItem.objects.count() == 6
     assert MigrationItem.objects.filter(status="ordered").exists()
-    assert Candidate.objects.count() == 2
+    # The provider holding none of our numbers is scored first; the current intermediary fails the must.
+    assert list(Candidate.objects.order_by("pk").values_list("provider__name", flat=True)) == [
+        "ТелеХаб",
+        "ОблакоАТС",
+    ]
+    assert Provider.objects.count() == 2 + 6  # the demo adds no provider (6 carriers come from the numbers)
 
 
 def test_running_the_demo_twice_changes_nothing(inventory):
