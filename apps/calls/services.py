@@ -336,6 +336,44 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
+# ------------------------------------------------------------------------------------------- pushes
+
+
+def push_receive(*, source: Source, body: bytes, content_type: str = "") -> tuple[ImportRun, int, str]:
+    """Store one pushed CDR (FreeSWITCH mod_json_cdr) in the source's push run of the day.
+
+    Returns (run, inserted 0/1, rejection reason or ""). A rejected push is quarantined, not lost;
+    a repeated push (same uuid) is counted as a duplicate and adds nothing.
+    """
+    from .connectors.base import RowInvalid
+    from .connectors.freeswitch_json import decode_body
+
+    today = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    with transaction.atomic():
+        run, _ = ImportRun.objects.get_or_create(
+            source=source,
+            kind=ImportRun.Kind.PUSH,
+            window_start=today,
+            defaults={
+                "connector": source.connector,
+                "status": ImportRun.Status.SUCCEEDED,
+                "file_name": f"pushes of {today:%Y-%m-%d}",
+                "window_end": today + dt.timedelta(days=1),
+                "started_at": timezone.now(),
+            },
+        )
+    connector = connector_for(source)
+    try:
+        item: CallRow | Rejected = connector.document_row(decode_body(body, content_type))
+    except RowInvalid as exc:
+        item = Rejected(1, exc.messages[0], body.decode("utf-8", "replace")[:20000])
+    before = run.inserted
+    BatchWriter(run, attributor=_attributor(source)).write_page([item])
+    run.refresh_from_db()
+    ImportRun.objects.filter(pk=run.pk).update(finished_at=timezone.now())
+    return run, run.inserted - before, item.reason if isinstance(item, Rejected) else ""
+
+
 # -------------------------------------------------------------------------------------- scheduling
 
 

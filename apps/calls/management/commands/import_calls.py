@@ -55,7 +55,8 @@ class Command(BaseCommand):
             for key in ("read", "inserted", "duplicates", "rejected"):
                 total[key] += summary[key]
             prefix = f"{path}: " if len(paths) > 1 else ""
-            total["errors"] += [{"line": e["line"], "reason": prefix + e["reason"]} for e in summary["errors"]]
+            errors = summary["errors"]
+            total["errors"] += [{"line": e["line"], "reason": prefix + e["reason"]} for e in errors]
             if run.status == ImportRun.Status.FAILED:
                 failed = True
                 self.stderr.write(f"{path}: failed: {run.error}")
