@@ -200,6 +200,9 @@ SPECTACULAR_SETTINGS = {
         "RolloutPhaseStatusEnum": "apps.rollout.models.RolloutPhase.Status",
         "MigrationItemStatusEnum": "apps.rollout.models.MigrationItem.Status",
         "ProviderSelectionKindEnum": "apps.rollout.models.ProviderSelection.Kind",
+        "ContractKindEnum": "apps.contracts.models.Contract.Kind",
+        "ContractDocumentKindEnum": "apps.contracts.models.ContractDocument.Kind",
+        "RecurringChargeKindEnum": "apps.contracts.models.RecurringCharge.Kind",
     },
 }
 

@@ -55,7 +55,8 @@ class ContractQuerySet(models.QuerySet):
 
     def _matching(self, on: dt.date, test):
         candidates = self.in_force().filter(start_date__lte=on + dt.timedelta(days=3660))
-        pks = [c.pk for c in candidates.only(*Contract.DATE_FIELDS) if test(c)]
+        candidates = candidates.select_related(None).prefetch_related(None).only(*Contract.DATE_FIELDS)
+        pks = [c.pk for c in candidates if test(c)]
         return self.filter(pk__in=pks)
 
     def expiring_within(self, *, days: int, on: dt.date | None = None):
