@@ -197,7 +197,7 @@ def phase_move(*, phase: RolloutPhase, status: str, on: dt.date | None = None) -
     on = on or today()
     if status not in _STATUS_RANK:
         raise ValidationError({"status": _("%(value)s is not a phase status.") % {"value": status}})
-    phase = RolloutPhase.objects.select_for_update().select_related("project").get(pk=phase.pk)
+    phase = RolloutPhase.objects.select_for_update(of=("self",)).select_related("project").get(pk=phase.pk)
     S = RolloutPhase.Status
     if status == S.DONE and phase.status != S.DONE:
         if phase.observing_since is None:
@@ -499,7 +499,7 @@ def migration_item_advance(*, item: MigrationItem, status: str, on: dt.date | No
     S, M = MigrationItem.Status, MigrationItem.Method
     if status not in _MIGRATION_RANK:
         raise ValidationError({"status": _("%(value)s is not a migration status.") % {"value": status}})
-    item = MigrationItem.objects.select_for_update().with_related().get(pk=item.pk)
+    item = MigrationItem.objects.select_for_update(of=("self",)).with_related().get(pk=item.pk)
     if _MIGRATION_RANK[status] < _MIGRATION_RANK[item.status] and item.is_moved:
         raise ValidationError({"status": _("The number has already been moved; it cannot go back.")})
     rank = _MIGRATION_RANK[status]
