@@ -147,11 +147,10 @@ class RolloutPhase(TimeStampedModel):
 
 
 class PhaseCheck(TimeStampedModel):
-    """A checklist item of a phase that only a person can confirm (e.g. the phones were switched on
-    on site). Items the inventory can prove are derived, never stored (see services.phase_checklist)."""
+    """A checklist item of a phase that only a person can confirm (the phones were switched on on site).
+    Items the inventory can prove are derived, never stored (see services.phase_checklist)."""
 
     class Item(models.TextChoices):
-        CONTRACT_SIGNED = "contract_signed", _("Contract signed")
         PHONES_SWITCHED_ON = "phones_switched_on", _("Phones switched on site")
 
     phase = models.ForeignKey(

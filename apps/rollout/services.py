@@ -93,6 +93,21 @@ def _numbers_active(phase: RolloutPhase, on: dt.date) -> ChecklistItem:
     )
 
 
+def _contract_signed(phase: RolloutPhase, on: dt.date) -> ChecklistItem:
+    numbers = phase_numbers(phase, on=on)
+    covered = set(
+        ContractNumber.objects.effective_on(on)
+        .filter(number__in=numbers, contract__status=Contract.Status.SIGNED)
+        .values_list("number_id", flat=True)
+    )
+    evidence = _("%(ok)d of %(all)d numbers covered by a signed contract") % {
+        "ok": len(covered),
+        "all": len(numbers),
+    }
+    done = bool(numbers) and len(covered) == len(numbers)
+    return ChecklistItem("contract_signed", _("Contract signed"), done, True, evidence)
+
+
 def _phones_installed(phase: RolloutPhase) -> ChecklistItem:
     departments = phase_departments(phase)
     phone_kinds = [Device.Kind.IP_PHONE, Device.Kind.ANALOGUE_PHONE, Device.Kind.SOFTPHONE]
@@ -175,7 +190,7 @@ def phase_checklist(phase: RolloutPhase, *, on: dt.date | None = None) -> list[C
     on = on or today()
     checks = {c.item: c for c in phase.checks.select_related("done_by")}
     return [
-        _manual(phase, PhaseCheck.Item.CONTRACT_SIGNED, checks),
+        _contract_signed(phase, on),
         _numbers_active(phase, on),
         _phones_installed(phase),
         _pbx_configured(phase, on),

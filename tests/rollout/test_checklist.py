@@ -6,9 +6,11 @@ import datetime as dt
 
 import pytest
 
+from apps.contracts.models import Contract
 from apps.rollout import services
 from apps.rollout.models import PhaseCheck
 from apps.telecom.models import Device, PhoneNumber
+from tests.contracts.factories import ContractFactory, ContractNumberFactory
 from tests.factories import (
     CallRouteFactory,
     CityFactory,
@@ -147,3 +149,15 @@ def test_manual_items_are_ticked_and_unticked_by_a_person(phase):
 def test_a_derived_item_cannot_be_ticked_by_hand(phase):
     with pytest.raises(services.ValidationError, match="derived items follow the data"):
         services.phase_check_set(phase=phase, item="numbers_active", done=True, by=UserFactory())
+
+
+def test_contract_signed_follows_the_contracts_covering_the_salons_numbers(phase, salon):
+    number = PhoneNumberFactory(city=salon.city)
+    NumberAssignmentFactory(number=number, department=salon, valid_from=dt.date(2026, 1, 1))
+    contract = ContractFactory(status=Contract.Status.UNDER_REVIEW)
+    ContractNumberFactory(contract=contract, number=number, valid_from=dt.date(2026, 1, 1))
+    item = _item(phase, "contract_signed")
+    assert (item.done, item.derived) == (False, True)
+    contract.status = Contract.Status.SIGNED
+    contract.save()
+    assert _item(phase, "contract_signed").done is True

@@ -56,7 +56,10 @@ def test_a_refused_move_comes_back_as_a_message(client_as):
 
 @pytest.mark.parametrize(
     ("name", "data"),
-    [("rollout:phase-move", {"status": "preparing"}), ("rollout:phase-check", {"item": "contract_signed"})],
+    [
+        ("rollout:phase-move", {"status": "preparing"}),
+        ("rollout:phase-check", {"item": "phones_switched_on", "done": "on"}),
+    ],
 )
 @pytest.mark.parametrize("role", ["accounting", "lawyer"])
 def test_readers_cannot_post_the_phase_forms(client_as, role, name, data):
