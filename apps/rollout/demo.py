@@ -21,6 +21,7 @@ from . import services
 from .models import (
     Candidate,
     MigrationItem,
+    PhaseCheck,
     ProviderSelection,
     Requirement,
     RolloutPhase,
@@ -136,6 +137,14 @@ def _phase(project: RolloutProject, city: City, order: int, status: str, today: 
     if status == S.PREPARING:
         return
     services.phase_move(phase=phase, status=S.CONNECTED, on=observed_from - dt.timedelta(days=2))
+    services.phase_check_set(
+        phase=phase,
+        item=PhaseCheck.Item.PHONES_SWITCHED_ON,
+        done=True,
+        by=project.owner,
+        on=observed_from - dt.timedelta(days=2),
+        note="Проверено звонком в салон",
+    )
     if status == S.CONNECTED:
         return
     services.phase_move(phase=phase, status=S.OBSERVING, on=observed_from)
