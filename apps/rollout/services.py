@@ -7,6 +7,7 @@ never stored, so they cannot go stale when an admin activates a number or instal
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -60,104 +61,170 @@ class ChecklistItem:
     check: PhaseCheck | None = None
 
 
-def phase_departments(phase: RolloutPhase) -> list[Department]:
-    if phase.department_id:
-        return [phase.department]
-    return list(Department.objects.active().filter(city_id=phase.city_id))
+PHONE_KINDS = (Device.Kind.IP_PHONE, Device.Kind.ANALOGUE_PHONE, Device.Kind.SOFTPHONE)
 
 
-def phase_numbers(phase: RolloutPhase, *, on: dt.date) -> list[PhoneNumber]:
-    """The numbers a phase connects: the salon's assigned numbers, or every held number of the city."""
-    if phase.department_id:
-        ids = NumberAssignment.objects.effective_on(on).filter(department_id=phase.department_id)
-        qs = PhoneNumber.objects.filter(pk__in=ids.values("number_id"))
-    else:
-        qs = PhoneNumber.objects.filter(city_id=phase.city_id)
-    return list(qs.active().select_related("route").prefetch_related("route__members"))
+@dataclass
+class ChecklistData:
+    """Everything the derived items of a set of phases look at, loaded in a fixed number of queries."""
+
+    on: dt.date
+    departments: dict[int, list[Department]]  # phase id → the salons it connects
+    numbers: dict[int, list[PhoneNumber]]  # phase id → the held numbers it connects
+    assigned: set[int]  # numbers assigned today to an active department
+    covered: set[int]  # numbers covered today by a signed contract
+    with_phone: set[int]  # departments with an installed phone
+    calls: dict[int, int]  # phase id → calls in the project's calls window
+    checks: dict[int, dict[str, PhaseCheck]]  # phase id → manual ticks
 
 
-def _numbers_active(phase: RolloutPhase, on: dt.date) -> ChecklistItem:
-    numbers = phase_numbers(phase, on=on)
+def checklist_data(phases: list[RolloutPhase], *, on: dt.date) -> ChecklistData:
+    city_ids = {p.city_id for p in phases if not p.department_id}
+    salon_ids = {p.department_id for p in phases if p.department_id}
+    departments = list(
+        Department.objects.select_related("city").filter(
+            Q(city_id__in=city_ids, is_active=True) | Q(pk__in=salon_ids)
+        )
+    )
+    current = NumberAssignment.objects.effective_on(on)
+    salon_of = dict(current.filter(department_id__in=salon_ids).values_list("number_id", "department_id"))
+    numbers = list(
+        PhoneNumber.objects.active()
+        .filter(Q(city_id__in=city_ids) | Q(pk__in=salon_of))
+        .select_related("route")
+        .prefetch_related("route__members")
+    )
+    by_phase_departments: dict[int, list[Department]] = {}
+    by_phase_numbers: dict[int, list[PhoneNumber]] = {}
+    for phase in phases:
+        if phase.department_id:
+            by_phase_departments[phase.pk] = [d for d in departments if d.pk == phase.department_id]
+            by_phase_numbers[phase.pk] = [n for n in numbers if salon_of.get(n.pk) == phase.department_id]
+        else:
+            by_phase_departments[phase.pk] = [
+                d for d in departments if d.city_id == phase.city_id and d.is_active
+            ]
+            by_phase_numbers[phase.pk] = [n for n in numbers if n.city_id == phase.city_id]
+    number_ids = [n.pk for n in numbers]
     assigned = set(
-        NumberAssignment.objects.effective_on(on)
-        .filter(number__in=numbers, department__is_active=True)
-        .values_list("number_id", flat=True)
+        current.filter(number_id__in=number_ids, department__is_active=True).values_list(
+            "number_id", flat=True
+        )
     )
-    ok = [n for n in numbers if n.status == PhoneNumber.Status.ACTIVE and n.pk in assigned]
-    if not numbers:
-        evidence = _("no numbers held for this scope")
-    else:
-        evidence = _("%(ok)d of %(all)d numbers active and assigned") % {"ok": len(ok), "all": len(numbers)}
-    return ChecklistItem(
-        "numbers_active", _("Numbers active"), bool(numbers) and len(ok) == len(numbers), True, evidence
-    )
-
-
-def _contract_signed(phase: RolloutPhase, on: dt.date) -> ChecklistItem:
-    numbers = phase_numbers(phase, on=on)
     covered = set(
         ContractNumber.objects.effective_on(on)
-        .filter(number__in=numbers, contract__status=Contract.Status.SIGNED)
+        .filter(number_id__in=number_ids, contract__status=Contract.Status.SIGNED)
         .values_list("number_id", flat=True)
     )
-    evidence = _("%(ok)d of %(all)d numbers covered by a signed contract") % {
-        "ok": len(covered),
-        "all": len(numbers),
-    }
-    done = bool(numbers) and len(covered) == len(numbers)
-    return ChecklistItem("contract_signed", _("Contract signed"), done, True, evidence)
-
-
-def _phones_installed(phase: RolloutPhase) -> ChecklistItem:
-    departments = phase_departments(phase)
-    phone_kinds = [Device.Kind.IP_PHONE, Device.Kind.ANALOGUE_PHONE, Device.Kind.SOFTPHONE]
     with_phone = set(
         Device.objects.filter(
-            department__in=departments, status=Device.Status.INSTALLED, kind__in=phone_kinds
+            department__in=departments, status=Device.Status.INSTALLED, kind__in=PHONE_KINDS
         ).values_list("department_id", flat=True)
     )
-    evidence = _("%(ok)d of %(all)d salons have an installed phone") % {
-        "ok": len(with_phone),
-        "all": len(departments),
-    }
-    done = bool(departments) and len(with_phone) == len(departments)
-    return ChecklistItem("phones_installed", _("Phones bought and installed"), done, True, evidence)
+    checks: dict[int, dict[str, PhaseCheck]] = {p.pk: {} for p in phases}
+    for check in PhaseCheck.objects.filter(phase__in=phases).select_related("done_by"):
+        checks[check.phase_id][check.item] = check
+    return ChecklistData(
+        on=on,
+        departments=by_phase_departments,
+        numbers=by_phase_numbers,
+        assigned=assigned,
+        covered=covered,
+        with_phone=with_phone,
+        calls=_calls_per_phase(phases, by_phase_departments, on),
+        checks=checks,
+    )
 
 
-def _pbx_configured(phase: RolloutPhase, on: dt.date) -> ChecklistItem:
-    numbers = [n for n in phase_numbers(phase, on=on) if n.status == PhoneNumber.Status.ACTIVE]
-    ok = []
+def _calls_per_phase(phases, departments: dict[int, list[Department]], on: dt.date) -> dict[int, int]:
+    """Call records per phase in its project's calls window, days on the phase's city clock."""
+    q = Q(pk__in=[])
+    windows = {}
+    for phase in phases:
+        days = phase.project.calls_window_days
+        lo, hi = analytics.local_window(phase.city.timezone, on - dt.timedelta(days=days - 1), on)
+        windows[phase.pk] = (lo, hi)
+        q |= Q(department_id__in=[d.pk for d in departments[phase.pk]], started_at__gte=lo, started_at__lt=hi)
+    phases_of: dict[int, list[int]] = defaultdict(list)
+    for phase_id, phase_departments in departments.items():
+        for department in phase_departments:
+            phases_of[department.pk].append(phase_id)
+    counts: dict[int, int] = dict.fromkeys(windows, 0)
+    rows = CallRecord.objects.filter(q).values_list("department_id", "started_at")
+    for department_id, started in rows.iterator():
+        for phase_id in phases_of[department_id]:
+            lo, hi = windows[phase_id]
+            if lo <= started < hi:
+                counts[phase_id] += 1
+    return counts
+
+
+def _share(code: str, label: str, ok: int, total: int, evidence: str) -> ChecklistItem:
+    return ChecklistItem(code, label, total > 0 and ok == total, True, evidence % {"ok": ok, "all": total})
+
+
+def _contract_signed(phase: RolloutPhase, data: ChecklistData) -> ChecklistItem:
+    numbers = data.numbers[phase.pk]
+    ok = sum(1 for n in numbers if n.pk in data.covered)
+    return _share(
+        "contract_signed",
+        _("Contract signed"),
+        ok,
+        len(numbers),
+        _("%(ok)d of %(all)d numbers covered by a signed contract"),
+    )
+
+
+def _numbers_active(phase: RolloutPhase, data: ChecklistData) -> ChecklistItem:
+    numbers = data.numbers[phase.pk]
+    ok = sum(1 for n in numbers if n.status == PhoneNumber.Status.ACTIVE and n.pk in data.assigned)
+    return _share(
+        "numbers_active",
+        _("Numbers active"),
+        ok,
+        len(numbers),
+        _("%(ok)d of %(all)d numbers active and assigned"),
+    )
+
+
+def _phones_installed(phase: RolloutPhase, data: ChecklistData) -> ChecklistItem:
+    departments = data.departments[phase.pk]
+    ok = sum(1 for d in departments if d.pk in data.with_phone)
+    return _share(
+        "phones_installed",
+        _("Phones bought and installed"),
+        ok,
+        len(departments),
+        _("%(ok)d of %(all)d salons have an installed phone"),
+    )
+
+
+def _pbx_configured(phase: RolloutPhase, data: ChecklistData) -> ChecklistItem:
+    numbers = [n for n in data.numbers[phase.pk] if n.status == PhoneNumber.Status.ACTIVE]
+    ok = 0
     for number in numbers:
         route = getattr(number, "route", None)
         if number.pbx_account_id and route is not None and route.members.all():
-            ok.append(number)
-    evidence = _("%(ok)d of %(all)d numbers routed to a PBX with a distribution scheme") % {
-        "ok": len(ok),
-        "all": len(numbers),
-    }
-    done = bool(numbers) and len(ok) == len(numbers)
-    return ChecklistItem(
-        "pbx_configured", _("PBX numbers and distribution scheme configured"), done, True, evidence
+            ok += 1
+    return _share(
+        "pbx_configured",
+        _("PBX numbers and distribution scheme configured"),
+        ok,
+        len(numbers),
+        _("%(ok)d of %(all)d numbers routed to a PBX with a distribution scheme"),
     )
 
 
-def _calls_flowing(phase: RolloutPhase, on: dt.date) -> ChecklistItem:
-    days = phase.project.calls_window_days
-    count = phase_call_count(phase, start=on - dt.timedelta(days=days - 1), end=on)
-    evidence = _("%(n)d calls in the last %(days)d days") % {"n": count, "days": days}
+def _calls_flowing(phase: RolloutPhase, data: ChecklistData) -> ChecklistItem:
+    count = data.calls[phase.pk]
+    evidence = _("%(n)d calls in the last %(days)d days") % {
+        "n": count,
+        "days": phase.project.calls_window_days,
+    }
     return ChecklistItem("calls_flowing", _("Calls flowing"), count > 0, True, evidence)
 
 
-def phase_call_count(phase: RolloutPhase, *, start: dt.date, end: dt.date) -> int:
-    """Call records of the phase's salons over the local days start..end (the city's clock)."""
-    departments = [d.pk for d in phase_departments(phase)]
-    lo, hi = analytics.local_window(phase.city.timezone, start, end)
-    return CallRecord.objects.filter(
-        department_id__in=departments, started_at__gte=lo, started_at__lt=hi
-    ).count()
-
-
-def _observation(phase: RolloutPhase, on: dt.date) -> ChecklistItem:
+def _observation(phase: RolloutPhase, data: ChecklistData) -> ChecklistItem:
     ends = phase.observation_ends_on
     if ends is None:
         evidence = _("not observed yet")
@@ -168,12 +235,12 @@ def _observation(phase: RolloutPhase, on: dt.date) -> ChecklistItem:
             "ends": ends.isoformat(),
         }
     return ChecklistItem(
-        "observation_over", _("Observation period over"), phase.observation_over(on), True, evidence
+        "observation_over", _("Observation period over"), phase.observation_over(data.on), True, evidence
     )
 
 
-def _manual(phase: RolloutPhase, item: PhaseCheck.Item, checks: dict[str, PhaseCheck]) -> ChecklistItem:
-    check = checks.get(item.value)
+def _manual(phase: RolloutPhase, item: PhaseCheck.Item, data: ChecklistData) -> ChecklistItem:
+    check = data.checks[phase.pk].get(item.value)
     evidence = ""
     if check is not None:
         evidence = _("ticked by %(who)s on %(day)s") % {
@@ -185,19 +252,31 @@ def _manual(phase: RolloutPhase, item: PhaseCheck.Item, checks: dict[str, PhaseC
     return ChecklistItem(item.value, str(item.label), check is not None, False, evidence, check)
 
 
+def phases_checklists(
+    phases: list[RolloutPhase], *, on: dt.date | None = None
+) -> dict[int, list[ChecklistItem]]:
+    """The checklist of each phase, in the order work happens on site; derived items are recomputed
+    from the inventory and call records every time (a fixed number of queries for any number of phases)."""
+    phases = list(phases)
+    if not phases:
+        return {}
+    data = checklist_data(phases, on=on or today())
+    return {
+        phase.pk: [
+            _contract_signed(phase, data),
+            _numbers_active(phase, data),
+            _phones_installed(phase, data),
+            _pbx_configured(phase, data),
+            _manual(phase, PhaseCheck.Item.PHONES_SWITCHED_ON, data),
+            _calls_flowing(phase, data),
+            _observation(phase, data),
+        ]
+        for phase in phases
+    }
+
+
 def phase_checklist(phase: RolloutPhase, *, on: dt.date | None = None) -> list[ChecklistItem]:
-    """The checklist in the order work happens on site; derived items are recomputed every time."""
-    on = on or today()
-    checks = {c.item: c for c in phase.checks.select_related("done_by")}
-    return [
-        _contract_signed(phase, on),
-        _numbers_active(phase, on),
-        _phones_installed(phase),
-        _pbx_configured(phase, on),
-        _manual(phase, PhaseCheck.Item.PHONES_SWITCHED_ON, checks),
-        _calls_flowing(phase, on),
-        _observation(phase, on),
-    ]
+    return phases_checklists([phase], on=on)[phase.pk]
 
 
 _STATUS_RANK = {s: i for i, s in enumerate(RolloutPhase.Status.values)}

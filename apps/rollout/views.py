@@ -77,10 +77,9 @@ def board(request):
 def project_detail(request, pk: int):
     project = get_object_or_404(RolloutProject.objects.select_related("owner"), pk=pk)
     on = services.today()
-    phases = [
-        {"phase": p, "checklist": services.phase_checklist(p, on=on)}
-        for p in project.phases.select_related("city", "department", "project")
-    ]
+    phase_list = list(project.phases.select_related("city", "department", "project"))
+    checklists = services.phases_checklists(phase_list, on=on)
+    phases = [{"phase": p, "checklist": checklists[p.pk]} for p in phase_list]
     for row in phases:
         row["done_count"] = sum(1 for item in row["checklist"] if item.done)
     start, end = _load_window()

@@ -191,3 +191,28 @@ def test_call_dashboard_pdf_embeds_the_same_chart(client_as, make_call):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert 'filename="calls-2026-03-02-2026-03-08.pdf"' in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize("page", ["rollout:board", "rollout:project"])
+def test_board_and_project_pages_do_not_query_per_phase(client_as, make_call, page):
+    project = RolloutProjectFactory()
+    url = reverse(page, args=[project.pk]) if page == "rollout:project" else reverse(page)
+
+    def grow():
+        city = CityFactory()
+        salon = DepartmentFactory(city=city)
+        PhoneNumberFactory(city=city)
+        make_call(salon, utc(2026, 3, 2, 9))
+        RolloutPhaseFactory(project=project, city=city)
+        RolloutPhaseFactory(project=project, city=city, department=salon)
+
+    client = client_as("marketer")
+    grow()
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    grow()
+    grow()
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
