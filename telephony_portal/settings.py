@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "apps.telecom",
     "apps.contracts",
     "apps.calls",
+    "apps.risk",
     "apps.rollout",
 ]
 

@@ -56,3 +56,29 @@ def test_the_demo_builds_contracts_for_the_inventory_and_a_second_run_changes_no
         contract.full_clean()  # the demo obeys the same rules as users
     for charge in RecurringCharge.objects.all():
         charge.full_clean()
+
+
+def test_seed_demo_with_the_real_inventory_makes_three_party_agreements_and_reruns_change_nothing():
+    from django.apps import apps
+    from django.core.management import call_command
+
+    def snapshot():
+        return {
+            m._meta.label: sorted(m.objects.order_by("pk").values_list(), key=repr)
+            for m in apps.get_app_config("contracts").get_models()
+        }
+
+    call_command("seed_demo", stdout=io.StringIO())
+    first = snapshot()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert snapshot() == first
+    from apps.telecom.models import PhoneNumber
+
+    for number in PhoneNumber.objects.at_risk():
+        agreement = Contract.objects.get(code=f"DS-{number.number.lstrip('+')}")
+        assert set(agreement.parties.values_list("role", flat=True)) == {
+            "operator",
+            "pbx_provider",
+            "customer",
+        }
+    assert Contract.objects.in_notice_window().exists()  # the digest and calendar have something to show

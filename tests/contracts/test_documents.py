@@ -7,6 +7,8 @@ import io
 import zipfile
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from apps.contracts.services import contract_document_add
 from apps.core.documents import DocumentRejected, extract_text
@@ -15,6 +17,8 @@ from .documents import make_docx, make_pdf
 from .factories import ContractFactory
 
 CLAUSE = "Оператор вправе изменять тарифы в одностороннем порядке"
+PDF_SAMPLE = make_pdf(CLAUSE)
+DOCX_SAMPLE = make_docx(CLAUSE, "Пункт 2")
 
 
 def test_text_is_extracted_from_a_real_pdf():
@@ -118,3 +122,31 @@ def test_a_refused_upload_stores_no_row_and_no_file(settings):
     assert contract.documents.count() == 0
     media = settings.MEDIA_ROOT
     assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    data=st.one_of(
+        st.binary(min_size=1, max_size=600),
+        st.binary(max_size=600).map(lambda b: b"%PDF-1.7\n" + b),
+        st.binary(max_size=600).map(lambda b: b"PK\x03\x04" + b),
+    ),
+    name=st.sampled_from(["a.pdf", "a.docx", "a.txt", "a.PDF", "a", "a.exe"]),
+)
+def test_any_bytes_give_text_or_a_clear_refusal_never_a_crash(data, name):
+    try:
+        text, kind = extract_text(data, name)
+    except DocumentRejected as exc:
+        assert exc.messages and name in exc.messages[0]
+    else:
+        assert isinstance(text, str) and kind in ("pdf", "docx", "txt")
+
+
+@settings(max_examples=25, deadline=None)
+@given(cut=st.integers(min_value=10, max_value=2000))
+def test_a_truncated_real_pdf_or_docx_is_read_or_refused_clearly(cut):
+    for data, name in ((PDF_SAMPLE, "t.pdf"), (DOCX_SAMPLE, "t.docx")):
+        try:
+            extract_text(data[: len(data) * cut // 2001], name)
+        except DocumentRejected as exc:
+            assert name in exc.messages[0]

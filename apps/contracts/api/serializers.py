@@ -6,7 +6,15 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.core.api import CleanModelSerializer
+from apps.company.api.serializers import DepartmentBriefSerializer
+from apps.company.models import Department
+from apps.core.api import BriefRelatedField, CleanModelSerializer
+from apps.telecom.api.serializers import (
+    PbxAccountBriefSerializer,
+    PhoneNumberBriefSerializer,
+    ProviderBriefSerializer,
+)
+from apps.telecom.models import Line, PbxAccount, PhoneNumber, Provider
 
 from ..models import (
     Contract,
@@ -19,8 +27,45 @@ from ..models import (
     Tariff,
 )
 
+# Brief read representations -------------------------------------------------------------------
+
+
+class ContractBriefSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="contracts-api:contract-detail")
+
+    class Meta:
+        model = Contract
+        fields = ["id", "url", "code", "title"]
+
+
+class TariffBriefSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="contracts-api:tariff-detail")
+
+    class Meta:
+        model = Tariff
+        fields = ["id", "url", "code", "name"]
+
+
+class LineBriefSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="telecom-api:line-detail")
+
+    class Meta:
+        model = Line
+        fields = ["id", "url", "name"]
+
+
+def contract_ref(**kwargs) -> BriefRelatedField:
+    return BriefRelatedField(ContractBriefSerializer, queryset=Contract.objects.all(), **kwargs)
+
+
+OPTIONAL = {"allow_null": True, "required": False}
+
+
+# Full resources ------------------------------------------------------------------------------
+
 
 class PartyInlineSerializer(serializers.ModelSerializer):
+    provider = ProviderBriefSerializer(read_only=True, allow_null=True)
     name = serializers.SerializerMethodField()
 
     class Meta:
@@ -41,6 +86,8 @@ class KeyDatesSerializer(serializers.Serializer):
 
 
 class ContractSerializer(CleanModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="contracts-api:contract-detail")
+    parent = contract_ref(**OPTIONAL)
     parties = PartyInlineSerializer(many=True, read_only=True)
     key_dates = serializers.SerializerMethodField()
 
@@ -48,6 +95,7 @@ class ContractSerializer(CleanModelSerializer):
         model = Contract
         fields = [
             "id",
+            "url",
             "code",
             "title",
             "kind",
@@ -87,16 +135,27 @@ class ContractSerializer(CleanModelSerializer):
 
 
 class ContractPartySerializer(CleanModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="contracts-api:contractparty-detail")
+    contract = contract_ref()
+    provider = BriefRelatedField(ProviderBriefSerializer, queryset=Provider.objects.all(), **OPTIONAL)
+
     class Meta:
         model = ContractParty
-        fields = ["id", "contract", "provider", "role"]
+        fields = ["id", "url", "contract", "provider", "role"]
 
 
 class ContractDocumentSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="contracts-api:contractdocument-detail")
+    download_url = serializers.HyperlinkedIdentityField(view_name="contracts-api:contractdocument-download")
+    contract = ContractBriefSerializer(read_only=True)
+    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
     class Meta:
         model = ContractDocument
         fields = [
             "id",
+            "url",
+            "download_url",
             "contract",
             "version",
             "original_name",
@@ -124,24 +183,35 @@ class ContractDocumentUploadSerializer(serializers.Serializer):
 
 
 class ContractNumberSerializer(CleanModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="contracts-api:contractnumber-detail")
+    contract = contract_ref()
+    number = BriefRelatedField(PhoneNumberBriefSerializer, queryset=PhoneNumber.objects.all())
+
     class Meta:
         model = ContractNumber
-        fields = ["id", "contract", "number", "valid_from", "valid_to"]
+        fields = ["id", "url", "contract", "number", "valid_from", "valid_to"]
 
 
 class ContractLineSerializer(CleanModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="contracts-api:contractline-detail")
+    contract = contract_ref()
+    line = BriefRelatedField(LineBriefSerializer, queryset=Line.objects.all())
+
     class Meta:
         model = ContractLine
-        fields = ["id", "contract", "line", "valid_from", "valid_to"]
+        fields = ["id", "url", "contract", "line", "valid_from", "valid_to"]
 
 
 class TariffSerializer(CleanModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="contracts-api:tariff-detail")
+    contract = contract_ref()
     rate_count = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Tariff
         fields = [
             "id",
+            "url",
             "code",
             "contract",
             "name",
@@ -162,16 +232,27 @@ class RatesImportSerializer(serializers.Serializer):
 
 
 class RateSerializer(CleanModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="contracts-api:rate-detail")
+    tariff = BriefRelatedField(TariffBriefSerializer, queryset=Tariff.objects.all())
+
     class Meta:
         model = Rate
-        fields = ["id", "tariff", "prefix", "destination", "price_per_minute", "connection_fee"]
+        fields = ["id", "url", "tariff", "prefix", "destination", "price_per_minute", "connection_fee"]
 
 
 class RecurringChargeSerializer(CleanModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="contracts-api:recurringcharge-detail")
+    contract = contract_ref()
+    line = BriefRelatedField(LineBriefSerializer, queryset=Line.objects.all(), **OPTIONAL)
+    pbx_account = BriefRelatedField(PbxAccountBriefSerializer, queryset=PbxAccount.objects.all(), **OPTIONAL)
+    department = BriefRelatedField(DepartmentBriefSerializer, queryset=Department.objects.all(), **OPTIONAL)
+    number = BriefRelatedField(PhoneNumberBriefSerializer, queryset=PhoneNumber.objects.all(), **OPTIONAL)
+
     class Meta:
         model = RecurringCharge
         fields = [
             "id",
+            "url",
             "contract",
             "name",
             "kind",

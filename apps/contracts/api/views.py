@@ -30,7 +30,7 @@ from . import serializers as s
 
 
 class ContractViewSet(PortalModelViewSet):
-    queryset = Contract.objects.prefetch_related(
+    queryset = Contract.objects.select_related("parent").prefetch_related(
         Prefetch("parties", queryset=ContractParty.objects.select_related("provider"))
     )
     serializer_class = s.ContractSerializer
@@ -40,7 +40,7 @@ class ContractViewSet(PortalModelViewSet):
 
 
 class ContractPartyViewSet(PortalModelViewSet):
-    queryset = ContractParty.objects.all()  # the serializer shows ids only: no joins needed
+    queryset = ContractParty.objects.select_related("contract", "provider")
     serializer_class = s.ContractPartySerializer
     filterset_class = filtersets.ContractPartyFilterSet
 
@@ -48,7 +48,7 @@ class ContractPartyViewSet(PortalModelViewSet):
 class ContractDocumentViewSet(PortalModelViewSet):
     """Versions are immutable: upload a new one (multipart POST) instead of editing."""
 
-    queryset = ContractDocument.objects.all()
+    queryset = ContractDocument.objects.select_related("contract", "uploaded_by")
     filterset_class = filtersets.ContractDocumentFilterSet
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     http_method_names = ["get", "post", "delete", "head", "options"]
@@ -79,7 +79,8 @@ class ContractDocumentViewSet(PortalModelViewSet):
             note=upload.validated_data["note"],
             uploaded_by=request.user,
         )
-        return Response(s.ContractDocumentDetailSerializer(document).data, status=status.HTTP_201_CREATED)
+        data = s.ContractDocumentDetailSerializer(document, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True, methods=["get"])
@@ -94,22 +95,22 @@ class ContractDocumentViewSet(PortalModelViewSet):
 
 
 class ContractNumberViewSet(PortalModelViewSet):
-    queryset = ContractNumber.objects.all()
+    queryset = ContractNumber.objects.select_related("contract", "number")
     serializer_class = s.ContractNumberSerializer
     filterset_class = filtersets.ContractNumberFilterSet
 
 
 class ContractLineViewSet(PortalModelViewSet):
-    queryset = ContractLine.objects.all()
+    queryset = ContractLine.objects.select_related("contract", "line")
     serializer_class = s.ContractLineSerializer
     filterset_class = filtersets.ContractLineFilterSet
 
 
 class TariffViewSet(PortalModelViewSet):
     queryset = (
-        Tariff.objects.annotate(rate_count=Count("rates")).order_by(
-            "contract__code", "valid_from"
-        )  # Meta.ordering is dropped in GROUP BY queries
+        Tariff.objects.select_related("contract")
+        .annotate(rate_count=Count("rates"))
+        .order_by("contract__code", "valid_from")  # Meta.ordering is dropped in GROUP BY queries
     )
     serializer_class = s.TariffSerializer
     filterset_class = filtersets.TariffFilterSet
@@ -144,13 +145,15 @@ class TariffViewSet(PortalModelViewSet):
 
 
 class RateViewSet(PortalModelViewSet):
-    queryset = Rate.objects.all()
+    queryset = Rate.objects.select_related("tariff")
     serializer_class = s.RateSerializer
     filterset_class = filtersets.RateFilterSet
     search_fields = ["prefix", "destination"]
 
 
 class RecurringChargeViewSet(PortalModelViewSet):
-    queryset = RecurringCharge.objects.all()
+    queryset = RecurringCharge.objects.select_related(
+        "contract", "line", "pbx_account", "department", "number"
+    )
     serializer_class = s.RecurringChargeSerializer
     filterset_class = filtersets.RecurringChargeFilterSet
