@@ -271,8 +271,14 @@ class CallRecord(models.Model):
         CONGESTION = "congestion", _("Congestion")
         CANCELLED = "cancelled", _("Cancelled")
 
+    # No single-column indexes on source, our_number, department: the composite unique constraint and
+    # indexes below lead with them, and every extra index costs the ingest (see docs/calls.md, figures).
     source = models.ForeignKey(
-        "calls.Source", on_delete=models.PROTECT, related_name="calls", verbose_name=_("source")
+        "calls.Source",
+        on_delete=models.PROTECT,
+        related_name="calls",
+        verbose_name=_("source"),
+        db_index=False,
     )
     external_id = models.CharField(_("external id"), max_length=160)
     call_group_id = models.CharField(_("call group id"), max_length=160, blank=True)
@@ -291,6 +297,7 @@ class CallRecord(models.Model):
         null=True,
         blank=True,
         verbose_name=_("our number"),
+        db_index=False,
     )
     extension = models.CharField(_("extension"), max_length=16, blank=True)
     line = models.ForeignKey(
@@ -315,6 +322,7 @@ class CallRecord(models.Model):
         null=True,
         blank=True,
         verbose_name=_("department"),
+        db_index=False,
     )
     run = models.ForeignKey(
         "calls.ImportRun",
@@ -324,7 +332,13 @@ class CallRecord(models.Model):
         blank=True,
         verbose_name=_("run"),
     )
-    raw = models.JSONField(_("raw record"), default=dict, blank=True)
+    raw = models.TextField(
+        _("raw record"),
+        blank=True,
+        help_text=_(
+            "The record as the source wrote it (its CSV line, or the JSON of an API item), to re-process."
+        ),
+    )
 
     objects = CallRecordQuerySet.as_manager()
 

@@ -301,7 +301,7 @@ class BatchWriter:
                 item.currency,
                 attribute(item.started_at, item.extension, our_number_id),
                 run.pk,
-                json.dumps(item.raw, ensure_ascii=False, default=str),
+                item.raw_text or json.dumps(item.raw, ensure_ascii=False, default=str),
             )
         with transaction.atomic():
             inserted = insert_batch(list(rows.values()))

@@ -7,8 +7,8 @@ overlapping pull, a concurrent run) are skipped by the unique (source, external_
 
 from __future__ import annotations
 
+import csv
 import io
-import json
 from collections.abc import Sequence
 
 from django.db import connection
@@ -20,34 +20,23 @@ COLUMNS = [
     "billsec", "direction", "caller", "callee", "our_number_id", "extension", "line_id", "trunk",
     "disposition", "raw_disposition", "provider_cost", "currency", "department_id", "run_id", "raw",
 ]  # fmt: skip
-RAW_INDEX = COLUMNS.index("raw")
 STAGE = "calls_callrecord_stage"
 
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_value(value) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, str):
-        return value.translate(_ESCAPES)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
+NULLABLE = ["answered_at", "our_number_id", "line_id", "provider_cost", "department_id", "run_id"]
 
 
 def copy_text(rows: Sequence[tuple]) -> str:
-    """Rows (tuples in COLUMNS order, `raw` already JSON text) → PostgreSQL COPY text format."""
-    out = io.StringIO()
-    write = out.write
-    for row in rows:
-        write("\t".join([_copy_value(v) for v in row]))
-        write("\n")
-    return out.getvalue()
+    """Rows (tuples in COLUMNS order, `raw` as text) → COPY … (FORMAT csv) input.
+
+    The csv module (C) quotes every string; None is written as "" and turned back into NULL by
+    FORCE_NULL on the nullable columns, none of which is text (so "" is never a real value there)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
 
 
 def insert_batch(rows: Sequence[tuple]) -> int:
-    """Store rows (tuples in COLUMNS order, raw as JSON text); return how many were new."""
+    """Store rows (tuples in COLUMNS order, raw as text); return how many were new."""
     if not rows:
         return 0
     if connection.vendor == "postgresql":
@@ -66,7 +55,8 @@ def _insert_postgresql(rows: Sequence[tuple]) -> int:
         )
         cursor.execute(f"TRUNCATE {STAGE}")
         raw_cursor = cursor.cursor  # psycopg2 cursor under Django's wrapper
-        raw_cursor.copy_expert(f"COPY {STAGE} ({cols}) FROM STDIN", io.StringIO(copy_text(rows)))
+        copy = f"COPY {STAGE} ({cols}) FROM STDIN WITH (FORMAT csv, FORCE_NULL ({', '.join(NULLABLE)}))"
+        raw_cursor.copy_expert(copy, io.StringIO(copy_text(rows)))
         cursor.execute(
             f"INSERT INTO calls_callrecord ({cols}) SELECT {cols} FROM {STAGE} "
             f"ON CONFLICT (source_id, external_id) DO NOTHING"
@@ -89,7 +79,6 @@ def _insert_portable(rows: Sequence[tuple]) -> int:
         if row[1] in existing:
             continue
         values = dict(zip(COLUMNS, row, strict=True))
-        values["raw"] = json.loads(values["raw"])
         objects.append(CallRecord(**values))
     CallRecord.objects.bulk_create(objects, ignore_conflicts=True, batch_size=500)
     return len(objects)

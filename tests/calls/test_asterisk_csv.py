@@ -188,3 +188,12 @@ def test_any_mangled_line_gives_a_row_or_a_reason_never_a_crash(base, position, 
             assert row.reason and row.line >= 1
         else:
             assert row.ended_at >= row.started_at and row.duration >= 0
+
+
+def test_local_times_convert_to_utc_across_a_daylight_saving_change():
+    from apps.calls.connectors.base import parse_local
+
+    berlin = __import__("zoneinfo").ZoneInfo("Europe/Berlin")
+    assert parse_local("2025-03-30 01:30:00", "start", berlin) == dt.datetime(2025, 3, 30, 0, 30, tzinfo=UTC)
+    assert parse_local("2025-03-30 03:30:00", "start", berlin) == dt.datetime(2025, 3, 30, 1, 30, tzinfo=UTC)
+    assert parse_local("2025-07-01 12:00:00", "start", berlin) == dt.datetime(2025, 7, 1, 10, 0, tzinfo=UTC)

@@ -153,3 +153,10 @@ def test_two_concurrent_runs_of_one_source_store_each_call_once():
     done = ImportRun.objects.filter(pk__in=[r.pk for r in runs])
     assert sum(r.inserted for r in done) == 240 and sum(r.duplicates for r in done) == 240
     assert CallRecord.objects.filter(source=source).count() == 240
+
+
+def test_copy_rows_keep_nulls_apart_from_empty_text_and_escape_quotes():
+    from apps.calls.store import copy_text
+
+    text = copy_text([(1, "", None, 'say "hi"\nnext', 5)])
+    assert text == '1,"","","say ""hi""\nnext",5\n'  # "" in a nullable column becomes NULL (FORCE_NULL)

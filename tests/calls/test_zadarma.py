@@ -94,7 +94,8 @@ def test_overlapping_pull_re_fetches_and_adds_nothing_twice():
 
 @pytest.mark.django_db
 def test_rate_limit_429_is_waited_out_and_the_pull_completes():
-    with FakeZadarma(stats=_stats(2600), rate_window=0.4) as fake:
+    # Five requests against 3 per 6 s: the fourth is refused with Retry-After and the client waits it out.
+    with FakeZadarma(stats=_stats(2600), rate_window=6.0) as fake:
         source = _source(fake)
         run = _pull(source)
     assert fake.rate_limited >= 1

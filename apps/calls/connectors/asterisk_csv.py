@@ -89,10 +89,8 @@ class AsteriskRecords:
         self.inbound_contexts = tuple(settings.get("inbound_contexts") or INBOUND_CONTEXTS)
         self.outbound_contexts = tuple(settings.get("outbound_contexts") or ())
 
-    def direction(self, rec: dict, src: str, dst: str) -> tuple[str, str]:
+    def direction(self, rec: dict, src: str, dst: str, a_peer: str, b_peer: str) -> tuple[str, str]:
         """(direction, trunk) — the trunk channel decides first, then the context, then the numbers."""
-        a_peer = channel_peer(rec.get("channel", ""))
-        b_peer = channel_peer(rec.get("dstchannel", ""))
         if a_peer and a_peer in self.trunks:
             return "in", a_peer
         if b_peer and b_peer in self.trunks:
@@ -113,7 +111,7 @@ class AsteriskRecords:
             return "out", ""
         return "in", ""
 
-    def row(self, rec: dict, *, line: int, key_parts: list[str]) -> CallRow:
+    def row(self, rec: dict, *, line: int, key_parts: list[str], raw_text: str = "") -> CallRow:
         started = parse_local(rec.get("start", ""), "start", self.tz)
         answered = parse_local(rec.get("answer", ""), "answer", self.tz, required=False)
         ended = parse_local(rec.get("end", ""), "end", self.tz)
@@ -129,13 +127,15 @@ class AsteriskRecords:
             )
         src = (rec.get("src") or "").strip()
         dst = (rec.get("dst") or "").strip()
-        direction, trunk = self.direction(rec, src, dst)
+        a_peer = channel_peer(rec.get("channel", ""))
+        b_peer = channel_peer(rec.get("dstchannel", ""))
+        direction, trunk = self.direction(rec, src, dst, a_peer, b_peer)
         caller, callee = normalise_party(src), normalise_party(dst)
         if direction == "in":
-            extension = dst if is_extension(dst) else channel_peer(rec.get("dstchannel", ""))
+            extension = dst if is_extension(dst) else b_peer
             our_number = callee
         else:
-            extension = src if is_extension(src) else channel_peer(rec.get("channel", ""))
+            extension = src if is_extension(src) else a_peer
             our_number = ""
         if not is_extension(extension):
             extension = ""
@@ -160,6 +160,7 @@ class AsteriskRecords:
             external_id=external_id[:160],
             raw=rec,
             line=line,
+            raw_text=raw_text,
         )
 
 
@@ -177,19 +178,23 @@ class AsteriskCsvConnector(Connector):
 
     def read_file(self, stream: IO[bytes]) -> Iterator[CallRow | Rejected]:
         records = AsteriskRecords(self)
+        layouts: dict[int, list[str] | None] = {}
         for line, fields, raw, error in self.csv_rows(
             stream, encoding=self.settings.get("encoding", "utf-8")
         ):
             if fields is None:
                 yield Rejected(line, error, raw)
                 continue
-            columns = self.columns(len(fields))
+            count = len(fields)
+            columns = layouts[count] if count in layouts else layouts.setdefault(count, self.columns(count))
             if columns is None or len(columns) != len(fields):
                 expected = "16 to 21" if columns is None else str(len(columns))
                 yield Rejected(line, f"expected {expected} columns, found {len(fields)}", raw)
                 continue
             try:
-                yield records.row(dict(zip(columns, fields, strict=True)), line=line, key_parts=fields)
+                yield records.row(
+                    dict(zip(columns, fields, strict=True)), line=line, key_parts=fields, raw_text=raw
+                )
             except RowInvalid as exc:
                 yield Rejected(line, exc.messages[0], raw)
 
@@ -217,6 +222,8 @@ class CdrCustomConnector(Connector):
                 yield Rejected(line, f"expected {len(columns)} columns, found {len(fields)}", raw)
                 continue
             try:
-                yield records.row(dict(zip(columns, fields, strict=True)), line=line, key_parts=fields)
+                yield records.row(
+                    dict(zip(columns, fields, strict=True)), line=line, key_parts=fields, raw_text=raw
+                )
             except RowInvalid as exc:
                 yield Rejected(line, exc.messages[0], raw)

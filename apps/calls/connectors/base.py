@@ -66,6 +66,8 @@ class CallRow:
     currency: str = ""
     raw: Any = field(default_factory=dict)
     line: int = 0
+    # The record exactly as the source wrote it (a CSV line); empty = the pipeline stores `raw` as JSON.
+    raw_text: str = ""
 
 
 @dataclass(slots=True)
@@ -192,9 +194,15 @@ def parse_local(value: str, name: str, tz: zoneinfo.ZoneInfo, *, required: bool 
         naive = dt.datetime.fromisoformat(text)
     except ValueError:
         raise RowInvalid(f"{name}: {value!r} is not a date and time (YYYY-MM-DD HH:MM:SS)") from None
-    if naive.tzinfo is None:
-        naive = naive.replace(tzinfo=tz)
-    return naive.astimezone(UTC)
+    if naive.tzinfo is not None:
+        return naive.astimezone(UTC)
+    # The zone's offset is looked up once per local hour (offsets change on hour boundaries).
+    return (naive - _utc_offset(tz, naive.replace(minute=0, second=0, microsecond=0))).replace(tzinfo=UTC)
+
+
+@lru_cache(maxsize=16384)
+def _utc_offset(tz: zoneinfo.ZoneInfo, hour: dt.datetime) -> dt.timedelta:
+    return hour.replace(tzinfo=tz).utcoffset() or dt.timedelta(0)
 
 
 def parse_epoch(value: str | int, name: str, *, zero_is_none: bool = False) -> dt.datetime | None:

@@ -110,8 +110,10 @@ class FreeswitchCsvConnector(Connector):
                 started = parse_local(rec.get("start_stamp", ""), "start_stamp", self.tz)
                 answered = parse_local(rec.get("answer_stamp", ""), "answer_stamp", self.tz, required=False)
                 ended = parse_local(rec.get("end_stamp", ""), "end_stamp", self.tz)
-                yield freeswitch_row(
+                row = freeswitch_row(
                     rec, connector=self, line=line, started=started, answered=answered, ended=ended
                 )
+                row.raw_text = raw
+                yield row
             except RowInvalid as exc:
                 yield Rejected(line, exc.messages[0], raw)

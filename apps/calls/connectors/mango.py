@@ -61,7 +61,7 @@ def split_mango_line(text: str) -> list[str]:
     return fields
 
 
-def mango_row(fields: list[str], *, line: int, columns: list[str] = FIELDS) -> CallRow:
+def mango_row(fields: list[str], *, line: int, columns: list[str] = FIELDS, raw_text: str = "") -> CallRow:
     if len(fields) != len(columns):
         raise RowInvalid(f"expected {len(columns)} fields separated by ';', found {len(fields)}")
     rec = dict(zip(columns, fields, strict=True))
@@ -97,6 +97,7 @@ def mango_row(fields: list[str], *, line: int, columns: list[str] = FIELDS) -> C
         external_id=record_hash(fields),
         raw=rec,
         line=line,
+        raw_text=raw_text,
     )
 
 
@@ -169,7 +170,7 @@ class MangoConnector(Connector):
             if not text.strip():
                 continue
             try:
-                yield mango_row(split_mango_line(text), line=number)
+                yield mango_row(split_mango_line(text), line=number, raw_text=text)
             except RowInvalid as exc:
                 yield Rejected(number, exc.messages[0], text)
 
@@ -187,6 +188,6 @@ class MangoConnector(Connector):
             if not text.strip():
                 continue
             try:
-                yield mango_row(split_mango_line(text), line=number)
+                yield mango_row(split_mango_line(text), line=number, raw_text=text)
             except RowInvalid as exc:
                 yield Rejected(number, exc.messages[0], text)

@@ -105,7 +105,9 @@ class OperatorStatementConnector(Connector):
             if index is None:
                 raise ConnectorError("the file ends before its header row")
             try:
-                yield self._row(profile, index, cells, line)
+                row = self._row(profile, index, cells, line)
+                row.raw_text = raw
+                yield row
             except RowInvalid as exc:
                 yield Rejected(line, exc.messages[0], raw)
             except IndexError:
