@@ -14,10 +14,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.utils import timezone
 
-from apps.company.models import City
+from apps.company.models import City, Department
 from apps.telecom.models import Provider
 
-from . import services
+from . import analytics, services
 from .models import (
     Candidate,
     MigrationItem,
@@ -98,7 +98,7 @@ def seed(*, stdout) -> None:
             "target_date": today + dt.timedelta(days=120),
         },
     )
-    for order, city in enumerate(cities, start=1):
+    for order, city in enumerate(_least_loaded_first(cities, today), start=1):
         status = STAGES[order - 1] if order <= len(STAGES) else RolloutPhase.Status.PLANNED
         _phase(project, city, order, status, today)
 
@@ -110,6 +110,16 @@ def seed(*, stdout) -> None:
     stdout.write(
         f"  rollout: {project.phases.count()} phases, {MigrationItem.objects.count()} migration items"
     )
+
+
+def _least_loaded_first(cities: list[City], today: dt.date) -> list[City]:
+    """Cities from the fewest to the most calls over the last 90 days (the calls demo, if loaded)."""
+    departments = list(Department.objects.select_related("city").filter(city__in=cities))
+    volume = analytics.department_call_volume(departments, today - dt.timedelta(days=90), today)
+    per_city = {c.pk: 0 for c in cities}
+    for department in departments:
+        per_city[department.city_id] += volume.get(department.pk, 0)
+    return sorted(cities, key=lambda c: (per_city[c.pk], c.name))
 
 
 def _owner():

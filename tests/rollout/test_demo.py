@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
+from apps.company.models import City
 from apps.rollout import demo
 from apps.rollout.models import Candidate, MigrationItem, PhaseCheck, RolloutPhase, RolloutProject, Score
 from apps.telecom.models import Provider
-from tests.factories import CityFactory, PhoneNumberFactory, ProviderFactory
+from tests.factories import CityFactory, DepartmentFactory, PhoneNumberFactory, ProviderFactory
 
 pytestmark = pytest.mark.django_db
 MODELS = (RolloutProject, RolloutPhase, PhaseCheck, MigrationItem, Candidate, Score)
@@ -59,3 +62,16 @@ def test_demo_without_cities_says_it_skipped(db):
     demo.seed(stdout=out)
     assert "skipped" in out.getvalue()
     assert not RolloutProject.objects.exists()
+
+
+def test_demo_orders_the_cities_from_the_least_to_the_most_calls(inventory, make_call):
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    noon = dt.datetime.combine(yesterday, dt.time(12), tzinfo=dt.UTC)
+    kazan = DepartmentFactory(city=City.objects.get(name="Казань"))
+    ufa = DepartmentFactory(city=City.objects.get(name="Уфа"))
+    for _ in range(3):
+        make_call(kazan, noon)
+    make_call(ufa, noon)
+    demo.seed(stdout=io.StringIO())
+    order = list(RolloutPhase.objects.order_by("order").values_list("city__name", flat=True))
+    assert order[-2:] == ["Уфа", "Казань"]
