@@ -23,7 +23,8 @@ import zoneinfo
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Max, Q
+from django.utils import timezone
 
 from apps.calls.models import CallRecord
 from apps.company.models import City, Department
@@ -48,6 +49,16 @@ class Call:
     @property
     def local_start(self) -> dt.datetime:
         return self.started_at.astimezone(self.zone)
+
+
+def default_end() -> dt.date:
+    """The last day a default period should cover: today, or the day of the newest call on record if
+    calls stopped arriving earlier (a late pull, demo data), so a default view is never empty for that."""
+    today = timezone.localdate()
+    newest = CallRecord.objects.aggregate(newest=Max("started_at"))["newest"]
+    if newest is None:
+        return today
+    return min(today, timezone.localdate(newest))
 
 
 def phone_key(raw: str) -> str:

@@ -98,7 +98,7 @@ def seed(*, stdout) -> None:
             "target_date": today + dt.timedelta(days=120),
         },
     )
-    for order, city in enumerate(_least_loaded_first(cities, today), start=1):
+    for order, city in enumerate(_least_loaded_first(cities), start=1):
         status = STAGES[order - 1] if order <= len(STAGES) else RolloutPhase.Status.PLANNED
         _phase(project, city, order, status, today)
 
@@ -112,10 +112,11 @@ def seed(*, stdout) -> None:
     )
 
 
-def _least_loaded_first(cities: list[City], today: dt.date) -> list[City]:
-    """Cities from the fewest to the most calls over the last 90 days (the calls demo, if loaded)."""
+def _least_loaded_first(cities: list[City]) -> list[City]:
+    """Cities from the fewest to the most calls over 90 days up to the newest call (the calls demo)."""
     departments = list(Department.objects.select_related("city").filter(city__in=cities))
-    volume = analytics.department_call_volume(departments, today - dt.timedelta(days=90), today)
+    end = analytics.default_end()
+    volume = analytics.department_call_volume(departments, end - dt.timedelta(days=89), end)
     per_city = {c.pk: 0 for c in cities}
     for department in departments:
         per_city[department.city_id] += volume.get(department.pk, 0)

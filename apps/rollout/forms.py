@@ -3,12 +3,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.company.models import City, Department
 
-from .analytics import DEFAULT_CALLBACK_HOURS
+from .analytics import DEFAULT_CALLBACK_HOURS, default_end
 from .models import Candidate, PhaseCheck, ProviderSelection, Requirement, RolloutPhase, Score
 
 
@@ -68,7 +67,7 @@ class AnalyticsFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        end = data.get("to") or timezone.localdate()
+        end = data.get("to") or default_end()
         start = data.get("from") or end - dt.timedelta(days=29)
         if start > end:
             raise forms.ValidationError(_("'from' must not be after 'to'."))

@@ -23,7 +23,7 @@ from . import analytics, charts, services
 from .forms import AnalyticsFilterForm, DecideForm, PhaseCheckForm, PhaseMoveForm, ScoreForm
 from .models import Candidate, MigrationItem, PhaseCheck, ProviderSelection, RolloutPhase, RolloutProject
 
-LOAD_WINDOW_DAYS = 90  # the load order looks at the last three months of calls
+LOAD_WINDOW_DAYS = 90  # the load order looks at three months of calls, up to the newest one
 
 
 def _can_read(perm: str):
@@ -309,5 +309,5 @@ def project_load_order(request, pk: int):
 
 
 def _load_window():
-    end = services.today() - dt.timedelta(days=1)
+    end = analytics.default_end()
     return end - dt.timedelta(days=LOAD_WINDOW_DAYS - 1), end

@@ -149,3 +149,10 @@ def test_no_calls_gives_no_rate_rather_than_zero(ufa_salon):
 @pytest.mark.parametrize("raw", ["+7 917 000-00-01", "89170000001", "9170000001", "+79170000001"])
 def test_phone_key_matches_the_same_subscriber_however_written(raw):
     assert phone_key(raw) == "9170000001"
+
+
+def test_the_default_period_ends_at_the_newest_call_when_calls_stopped_earlier(week, api_as):
+    # The newest call starts 19:30 UTC on 8 March: 22:30 in the portal's zone (Moscow), so 8 March.
+    data = api_as("marketer").get("/api/v1/analytics/calls/").data
+    assert data["period"] == {"from": "2026-02-07", "to": "2026-03-08", "days": 30}
+    assert data["inbound"] > 0
