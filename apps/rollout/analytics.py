@@ -17,6 +17,7 @@ Definitions (docs/rollout.md repeats them for users):
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import statistics
 import zoneinfo
@@ -149,31 +150,33 @@ def load_calls(departments: list[Department], start: dt.date, end: dt.date) -> l
     return list(calls.values())
 
 
-def _callbacks(missed: list[Call], hours: int) -> set[int]:
-    """Indexes of missed calls whose caller we phoned within `hours` after the call started."""
-    if not missed:
-        return set()
-    horizon = dt.timedelta(hours=hours)
-    lo = min(c.started_at for c in missed)
-    hi = max(c.started_at for c in missed) + horizon
-    outbound: dict[str, list[dt.datetime]] = defaultdict(list)
-    for callee, started in CallRecord.objects.filter(
-        direction=CallRecord.Direction.OUT, started_at__gt=lo, started_at__lte=hi
-    ).values_list("callee", "started_at"):
-        outbound[phone_key(callee)].append(started)
-    result = set()
-    for i, call in enumerate(missed):
-        times = outbound.get(phone_key(call.caller), [])
-        if any(call.started_at < t <= call.started_at + horizon for t in times):
-            result.add(i)
-    return result
+OutboundIndex = dict[str, list[dt.datetime]]
+
+
+def outbound_index(lo: dt.datetime, hi: dt.datetime) -> OutboundIndex:
+    """Start times of our outbound calls (any salon) in [lo, hi], by the called number, sorted."""
+    index: OutboundIndex = defaultdict(list)
+    rows = CallRecord.objects.filter(
+        direction=CallRecord.Direction.OUT, started_at__gte=lo, started_at__lte=hi
+    ).values_list("callee", "started_at")
+    for callee, started in rows.iterator():
+        index[phone_key(callee)].append(started)
+    for times in index.values():
+        times.sort()
+    return index
+
+
+def _called_back(call: Call, index: OutboundIndex, horizon: dt.timedelta) -> bool:
+    times = index.get(phone_key(call.caller), [])
+    i = bisect.bisect_right(times, call.started_at)
+    return i < len(times) and times[i] <= call.started_at + horizon
 
 
 def _rate(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def summarise(calls: list[Call], *, callback_hours: int) -> dict:
+def summarise(calls: list[Call], *, callback_hours: int, callbacks: OutboundIndex) -> dict:
     inbound = [c for c in calls if c.direction == CallRecord.Direction.IN]
     outbound = [c for c in calls if c.direction == CallRecord.Direction.OUT]
     answered = [c for c in inbound if c.answered]
@@ -184,7 +187,8 @@ def summarise(calls: list[Call], *, callback_hours: int) -> dict:
         if c.answered_at is not None and c.answered_at >= c.started_at
     ]
     reachable = [c for c in missed if phone_key(c.caller)]
-    called_back = _callbacks(reachable, callback_hours)
+    horizon = dt.timedelta(hours=callback_hours)
+    called_back = [c for c in reachable if _called_back(c, callbacks, horizon)]
     by_caller = Counter(phone_key(c.caller) for c in inbound if phone_key(c.caller))
     repeat = {k: n for k, n in by_caller.items() if n >= 2}
     return {
@@ -262,8 +266,12 @@ def call_analytics(
     length = (end - start).days + 1
     prev_end = start - dt.timedelta(days=1)
     prev_start = prev_end - dt.timedelta(days=length - 1)
-    previous = summarise(load_calls(departments, prev_start, prev_end), callback_hours=callback_hours)
-    current = summarise(calls, callback_hours=callback_hours)
+    previous_calls = load_calls(departments, prev_start, prev_end)
+    # One index of call-backs for both periods: from the first call to N hours after the last.
+    starts = [c.started_at for c in previous_calls + calls]
+    index = outbound_index(min(starts), max(starts) + dt.timedelta(hours=callback_hours)) if starts else {}
+    previous = summarise(previous_calls, callback_hours=callback_hours, callbacks=index)
+    current = summarise(calls, callback_hours=callback_hours, callbacks=index)
     by_department = []
     names = {d.pk: d for d in departments}
     grouped: dict[int, list[Call]] = defaultdict(list)
@@ -272,7 +280,7 @@ def call_analytics(
     for dept_id, dept_calls in sorted(
         grouped.items(), key=lambda kv: (names[kv[0]].city.name, names[kv[0]].code)
     ):
-        s = summarise(dept_calls, callback_hours=callback_hours)
+        s = summarise(dept_calls, callback_hours=callback_hours, callbacks=index)
         d = names[dept_id]
         by_department.append(
             {
