@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("apps.telecom.api.urls")),
     path("", include("apps.contracts.api.urls")),
     path("", include("apps.calls.api.urls")),
+    path("", include("apps.risk.api.urls")),
     path("", include("apps.rollout.api.urls")),
 ]
 
@@ -30,5 +31,6 @@ urlpatterns = [
     path("", include("apps.telecom.urls")),
     path("contracts/", include("apps.contracts.urls")),
     path("", include("apps.calls.urls")),
+    path("risk/", include("apps.risk.urls")),
     path("rollout/", include("apps.rollout.urls")),
 ]
