@@ -22,6 +22,7 @@ from apps.calls.models import CallRecord
 from apps.company.models import Department
 from apps.contracts import dates as contract_dates
 from apps.contracts.models import Contract, ContractNumber, ContractParty
+from apps.risk.models import RiskFinding
 from apps.telecom.models import Device, NumberAssignment, PhoneNumber
 
 from . import analytics
@@ -38,6 +39,9 @@ from .models import (
 )
 
 HARD_WAY_NUMBERS = 5
+LOCK_IN_CODE = "NUMBER_LOCKIN"  # the risk scanner's stable code for "the numbers stay with the provider"
+# A lock-in the lawyer accepted is still a lock-in; negotiated away, not applicable or a false alarm is not.
+LOCK_IN_UNRESOLVED = (RiskFinding.Status.OPEN, RiskFinding.Status.ACCEPTED_RISK)
 HARD_WAY_DAYS = 365
 ZERO = Decimal("0.00")
 
@@ -427,6 +431,7 @@ class BlockerContext:
     on: dt.date
     signed_operator_ids: set[int] = field(default_factory=set)
     old_contracts: dict[int, list] = field(default_factory=dict)
+    lock_ins: dict[int, list] = field(default_factory=dict)  # contract id → unresolved lock-in findings
 
 
 def _no_target(item: MigrationItem, ctx: BlockerContext) -> Blocker | None:
@@ -527,14 +532,33 @@ def _notice_running(item: MigrationItem, ctx: BlockerContext) -> Blocker | None:
     return Blocker("notice_running", message)
 
 
-# Rules are plain functions (item, context) -> Blocker | None. Two blockers of the issue cannot be
-# derived yet and are deliberately not faked: a lock-in finding on the intermediary's contract (needs
-# the risk app's findings model) and debt (needs billing's invoices). Each plugs in here as one more
-# rule once its data exists; see docs/rollout.md "Blocker hooks".
+def _lock_in(item: MigrationItem, ctx: BlockerContext) -> Blocker | None:
+    """A number-lock-in clause the lawyer has not resolved, in the current text of a contract that
+    covers the number (or of its master contract): porting needs the provider's consent first."""
+    if item.is_moved:
+        return None
+    contracts = {
+        c for contract in ctx.old_contracts.get(item.number_id, []) for c in (contract, contract.root())
+    }
+    findings = [f for c in sorted(contracts, key=lambda c: c.code) for f in ctx.lock_ins.get(c.pk, [])]
+    if not findings:
+        return None
+    where = "; ".join(
+        _("%(code)s п. %(clause)s (%(severity)s)")
+        % {"code": f.document.contract.code, "clause": f.clause, "severity": f.get_severity_display()}
+        for f in findings
+    )
+    return Blocker("lock_in", _("Number lock-in clause not resolved: %(where)s.") % {"where": where})
+
+
+# Rules are plain functions (item, context) -> Blocker | None. One blocker of the issue cannot be
+# derived yet and is deliberately not faked: debt (needs billing's invoices and payments). It plugs in
+# here as one more rule once that data exists; see docs/rollout.md "Blocker hooks".
 BLOCKER_RULES = [
     _no_target,
     _no_target_contract,
     _notice_running,
+    _lock_in,
     _porting_request_missing,
     _new_number_missing,
     _cutover_overdue,
@@ -559,7 +583,20 @@ def migration_blocker_context(items: Iterable[MigrationItem], *, on: dt.date | N
     )
     for row in coverage:
         old_contracts.setdefault(row.number_id, []).append(row.contract)
-    return BlockerContext(on=on, signed_operator_ids=signed, old_contracts=old_contracts)
+    contract_ids = {
+        c.pk for cs in old_contracts.values() for contract in cs for c in (contract, contract.root())
+    }
+    lock_ins: dict[int, list[RiskFinding]] = {}
+    findings = (
+        RiskFinding.objects.current()
+        .risks()
+        .filter(code=LOCK_IN_CODE, status__in=LOCK_IN_UNRESOLVED, document__contract_id__in=contract_ids)
+        .select_related("document__contract")
+        .order_by("start")
+    )
+    for finding in findings:
+        lock_ins.setdefault(finding.document.contract_id, []).append(finding)
+    return BlockerContext(on=on, signed_operator_ids=signed, old_contracts=old_contracts, lock_ins=lock_ins)
 
 
 def migration_blockers(item: MigrationItem, ctx: BlockerContext | None = None) -> list[Blocker]:

@@ -9,11 +9,18 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from apps.contracts.models import Contract
+from apps.risk.models import RiskFinding
 from apps.rollout import services
 from apps.rollout.models import MigrationItem
 from apps.telecom.models import NumberAssignment, PhoneNumber, Provider
-from tests.contracts.factories import ContractFactory, ContractNumberFactory, ContractPartyFactory
+from tests.contracts.factories import (
+    ContractDocumentFactory,
+    ContractFactory,
+    ContractNumberFactory,
+    ContractPartyFactory,
+)
 from tests.factories import DepartmentFactory, NumberAssignmentFactory, PhoneNumberFactory, ProviderFactory
+from tests.risk.factories import DocumentScanFactory, RiskFindingFactory
 from tests.rollout.factories import MigrationItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -231,3 +238,44 @@ def test_a_number_held_more_than_a_year_ahead_is_flagged(pbx):
 def test_a_number_with_no_plan_counts_as_held_indefinitely(pbx):
     PhoneNumberFactory(intermediary=pbx)
     assert services.migration_plan_progress(on=TODAY)["intermediaries"][0]["beyond_year"] == 1
+
+
+@pytest.fixture
+def lock_in(held):
+    """The lawyer's scanner found a number lock-in clause in the PBX contract's current text."""
+    contract = Contract.objects.get(code="VATS-2026")
+    document = ContractDocumentFactory(contract=contract, version=1)
+    return RiskFindingFactory(
+        scan=DocumentScanFactory(document=document),
+        code="NUMBER_LOCKIN",
+        severity="critical",
+        clause="2.4",
+        quote="переоформление номеров на другого оператора не производится",
+    )
+
+
+def test_locked_in_number_shows_the_lock_in_clause_until_the_lawyer_resolves_it(held, operator, lock_in):
+    item = MigrationItemFactory(number=held, target_operator=operator, cutover_on=dt.date(2027, 2, 1))
+    ctx = services.migration_blocker_context([item], on=TODAY)
+    blocker = next(b for b in services.migration_blockers(item, ctx) if b.code == "lock_in")
+    assert "VATS-2026 п. 2.4" in blocker.message
+
+    lock_in.status = RiskFinding.Status.ACCEPTED_RISK  # accepted in the contract: still locked in
+    lock_in.save()
+    assert "lock_in" in codes(item)
+    lock_in.status = RiskFinding.Status.NEGOTIATED  # the provider agreed to release the numbers
+    lock_in.save()
+    assert "lock_in" not in codes(item)
+
+
+def test_a_newer_contract_text_without_the_clause_lifts_the_lock_in(held, operator, lock_in):
+    item = MigrationItemFactory(number=held, target_operator=operator)
+    assert "lock_in" in codes(item)
+    ContractDocumentFactory(contract=lock_in.document.contract, version=2)
+    assert "lock_in" not in codes(item)
+
+
+def test_a_lock_in_on_another_contract_does_not_block_this_number(pbx, operator, lock_in):
+    other = PhoneNumberFactory(intermediary=pbx)
+    item = MigrationItemFactory(number=other, target_operator=operator)
+    assert "lock_in" not in codes(item)
