@@ -414,6 +414,15 @@ class Candidate(TimeStampedModel):
         verbose_name=_("provider"),
     )
     offer = models.TextField(_("offer"), blank=True, help_text=_("Prices and terms as offered."))
+    draft_contract = models.ForeignKey(
+        "contracts.Contract",
+        on_delete=models.PROTECT,
+        related_name="candidacies",
+        null=True,
+        blank=True,
+        verbose_name=_("draft contract"),
+        help_text=_("The contract text offered; its risk findings are shown next to the scores."),
+    )
     offer_url = models.URLField(_("offer link"), blank=True)
 
     class Meta:

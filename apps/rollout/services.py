@@ -757,6 +757,7 @@ class CandidateStanding:
     unscored: list[Requirement]
     points: int
     max_points: int
+    risks: list = field(default_factory=list)  # open risk findings of the draft contract, worst first
 
     @property
     def qualified(self) -> bool:
@@ -770,7 +771,9 @@ class CandidateStanding:
 def selection_standings(selection: ProviderSelection) -> list[CandidateStanding]:
     """Candidates ranked: those failing a must last, then by weighted points (met = 2, partly = 1)."""
     requirements = list(selection.requirements.all())
-    candidates = list(selection.candidates.select_related("provider").prefetch_related("scores"))
+    candidates = list(
+        selection.candidates.select_related("provider", "draft_contract").prefetch_related("scores")
+    )
     max_points = sum(2 * r.weight for r in requirements)
     standings = []
     for candidate in candidates:
@@ -785,6 +788,20 @@ def selection_standings(selection: ProviderSelection) -> list[CandidateStanding]
         unscored = [r for r in requirements if r.pk not in scores]
         points = sum(scores[r.pk].value * r.weight for r in requirements if r.pk in scores)
         standings.append(CandidateStanding(candidate, scores, failed, unscored, points, max_points))
+    drafts = [c.draft_contract_id for c in candidates if c.draft_contract_id]
+    risks: dict[int, list[RiskFinding]] = {}
+    findings = (
+        RiskFinding.objects.current()
+        .risks()
+        .open()
+        .filter(document__contract_id__in=drafts)
+        .select_related("document__contract")
+        .worst_first()
+    )
+    for finding in findings:
+        risks.setdefault(finding.document.contract_id, []).append(finding)
+    for standing in standings:
+        standing.risks = risks.get(standing.candidate.draft_contract_id, [])
     standings.sort(key=lambda s: (not s.qualified, -s.points, s.candidate.provider.name))
     return standings
 

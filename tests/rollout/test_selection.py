@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from apps.rollout import services
 from apps.rollout.models import Requirement
+from tests.contracts.factories import ContractDocumentFactory, ContractFactory
 from tests.factories import ProviderFactory
+from tests.risk.factories import DocumentScanFactory, RiskFindingFactory
 from tests.rollout.factories import (
     CandidateFactory,
     ProviderSelectionFactory,
@@ -79,3 +82,33 @@ def test_deciding_records_who_why_and_when(selection):
         selection=s, candidate=a, rationale="номера остаются нашими", by=user
     )
     assert (decision.chosen, decision.decided_by, decision.rationale) == (a, user, "номера остаются нашими")
+
+
+def test_standings_carry_the_open_risk_findings_of_each_draft_contract(selection):
+    s, a, b = selection
+    draft = ContractFactory(code="MANGO-DRAFT", status="under_review")
+    b.draft_contract = draft
+    b.save()
+    document = ContractDocumentFactory(contract=draft, version=1)
+    scan = DocumentScanFactory(document=document)
+    worst = RiskFindingFactory(scan=scan, code="NUMBER_LOCKIN", severity="critical", clause="2.4")
+    RiskFindingFactory(scan=scan, code="PENALTY", severity="medium", clause="6.1")
+    RiskFindingFactory(scan=scan, code="AUTO_ACCEPT", severity="high", clause="5.3", status="negotiated")
+    standings = {x.candidate: x for x in services.selection_standings(s)}
+    assert [f.clause for f in standings[b].risks] == ["2.4", "6.1"]
+    assert standings[b].risks[0] == worst
+    assert standings[a].risks == []
+
+
+def test_selection_page_lists_the_draft_contracts_findings(selection, client_as):
+    s, _a, b = selection
+    draft = ContractFactory(code="MANGO-DRAFT", status="under_review")
+    b.draft_contract = draft
+    b.save()
+    scan = DocumentScanFactory(document=ContractDocumentFactory(contract=draft, version=1))
+    RiskFindingFactory(
+        scan=scan, code="NUMBER_LOCKIN", severity="critical", clause="2.4", quote="номера провайдера"
+    )
+    page = client_as("lawyer").get(reverse("rollout:selection", args=[s.pk])).content.decode()
+    assert "MANGO-DRAFT" in page
+    assert "NUMBER_LOCKIN п. 2.4" in page

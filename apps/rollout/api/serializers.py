@@ -194,7 +194,7 @@ class CandidateSerializer(CleanModelSerializer):
 
     class Meta:
         model = Candidate
-        fields = ["id", "selection", "provider", "offer", "offer_url", "scores"]
+        fields = ["id", "selection", "provider", "offer", "offer_url", "draft_contract", "scores"]
 
 
 class ScoreInputSerializer(serializers.Serializer):
