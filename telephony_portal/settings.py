@@ -205,6 +205,7 @@ SPECTACULAR_SETTINGS = {
         "ContractDocumentKindEnum": "apps.contracts.models.ContractDocument.Kind",
         "RecurringChargeKindEnum": "apps.contracts.models.RecurringCharge.Kind",
         "RiskFindingStatusEnum": "apps.risk.models.RiskFinding.Status",
+        "CallRecordDirectionEnum": "apps.calls.models.CallRecord.Direction",
     },
 }
 
