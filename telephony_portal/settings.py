@@ -206,6 +206,7 @@ SPECTACULAR_SETTINGS = {
         "RecurringChargeKindEnum": "apps.contracts.models.RecurringCharge.Kind",
         "RiskFindingStatusEnum": "apps.risk.models.RiskFinding.Status",
         "CallRecordDirectionEnum": "apps.calls.models.CallRecord.Direction",
+        "RiskFindingDirectionEnum": "apps.risk.models.Direction",
     },
 }
 
