@@ -15,6 +15,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from apps.company.models import City, Department
+from apps.contracts.models import Contract, ContractParty
 from apps.telecom.models import Provider
 
 from . import analytics, services
@@ -31,6 +32,13 @@ from .models import (
 
 PROJECT = "Подключение салонов к облачной АТС"
 SELECTION = "Выбор облачной АТС на 2027 год"
+OPERATOR_SELECTION = "Прямые договоры с операторами"
+OPERATOR_REQUIREMENTS = [
+    ("Номера закрепляются за нами и переносятся к другому оператору по заявлению", "must", 1),
+    ("Цена меняется только с уведомлением не менее чем за 30 дней", "must", 1),
+    ("Неустойка ограничена суммой месячного счёта", "should", 2),
+    ("Протокол разногласий к договору принимается", "should", 2),
+]
 
 # The status of each city's phase, in rollout order (least loaded first); the rest are planned.
 STAGES = [
@@ -107,6 +115,7 @@ def seed(*, stdout) -> None:
         _plan(item, index, today)
 
     _selection()
+    _operator_selection()
     stdout.write(
         f"  rollout: {project.phases.count()} phases, {MigrationItem.objects.count()} migration items"
     )
@@ -205,3 +214,29 @@ def _selection() -> None:
             services.candidate_score_set(
                 candidate=candidate, requirement=requirements[index], value=value, evidence=evidence
             )
+
+
+def _operator_selection() -> None:
+    """Operators whose direct contracts are still drafts: the team reads the lawyer's findings before
+    scoring them (scores are left to the demo user)."""
+    drafts = list(
+        Contract.objects.exclude(status=Contract.Status.SIGNED)
+        .filter(parties__role=ContractParty.Role.OPERATOR)
+        .order_by("code")
+        .distinct()[:2]
+    )
+    if not drafts or ProviderSelection.objects.filter(title=OPERATOR_SELECTION).exists():
+        return
+    selection = ProviderSelection.objects.create(
+        title=OPERATOR_SELECTION,
+        kind=ProviderSelection.Kind.OPERATOR,
+        description="Операторы для переноса номеров с посредника: сначала замечания юриста "
+        "к проектам договоров.",
+    )
+    for i, (text, priority, weight) in enumerate(OPERATOR_REQUIREMENTS, start=1):
+        Requirement.objects.create(selection=selection, text=text, priority=priority, weight=weight, order=i)
+    for draft in drafts:
+        operator = draft.parties.filter(role=ContractParty.Role.OPERATOR).first().provider
+        Candidate.objects.get_or_create(
+            selection=selection, provider=operator, defaults={"draft_contract": draft, "offer": draft.title}
+        )

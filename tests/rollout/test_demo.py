@@ -13,6 +13,7 @@ from apps.company.models import City
 from apps.rollout import demo
 from apps.rollout.models import Candidate, MigrationItem, PhaseCheck, RolloutPhase, RolloutProject, Score
 from apps.telecom.models import Provider
+from tests.contracts.factories import ContractFactory, ContractPartyFactory
 from tests.factories import CityFactory, DepartmentFactory, PhoneNumberFactory, ProviderFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +76,12 @@ def test_demo_orders_the_cities_from_the_least_to_the_most_calls(inventory, make
     demo.seed(stdout=io.StringIO())
     order = list(RolloutPhase.objects.order_by("order").values_list("city__name", flat=True))
     assert order[-2:] == ["Уфа", "Казань"]
+
+
+def test_demo_puts_operators_with_draft_contracts_up_for_selection(inventory):
+    draft = ContractFactory(code="BTK-DIRECT", status="under_review", signed_on=None)
+    ContractPartyFactory(contract=draft, role="operator")
+    ContractFactory(code="SIGNED-ONE")  # signed contracts are not drafts
+    demo.seed(stdout=io.StringIO())
+    candidate = Candidate.objects.get(selection__title=demo.OPERATOR_SELECTION)
+    assert candidate.draft_contract == draft
