@@ -11,7 +11,8 @@ Generates a Master.csv (18 columns, seeded), then times on the same PostgreSQL, 
   T   our import end to end: parse, validate, dedupe, attribute, COPY + INSERT … ON CONFLICT into the
       real, indexed calls_callrecord (services.run_process, as `import_calls` runs it);
   D   the same rows parsed by our connector and stored with Django bulk_create(batch_size=1000).
-Prints rows/s and the ratios T/B1, T/B0 and D/T, plus peak RSS.
+Prints wall time, rows/s and this process's CPU time (the client side: parsing, framing), the ratios
+T/B1, T/B0 and D/T, and peak RSS. On a shared machine compare ratios of runs made together only.
 """
 
 from __future__ import annotations
@@ -100,10 +101,11 @@ def generate(path: Path, rows: int) -> None:
 def timed(label, fn, results):
     with connection.cursor() as cursor:
         cursor.execute("CHECKPOINT")
-    begin = time.perf_counter()
+    begin, cpu = time.perf_counter(), time.process_time()
     fn()
     seconds = time.perf_counter() - begin
     results[label] = seconds
+    results[label + " cpu"] = time.process_time() - cpu
     return seconds
 
 
@@ -199,7 +201,10 @@ def main():
             with connection.cursor() as cursor:
                 cursor.execute("TRUNCATE bench_b0, bench_b1")
             seconds = timed(label, fn, results)
-            print(f"{label:20s} {seconds:7.2f} s  {args.rows / seconds:10,.0f} rows/s", flush=True)
+            cpu = results[label + " cpu"]
+            print(
+                f"{label:20s} {seconds:7.2f} s  {args.rows / seconds:10,.0f} rows/s  (client CPU {cpu:.2f} s)"
+            )
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE bench_b0, bench_b1")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -54,8 +54,8 @@ INSTALLED_APPS = [
     "apps.company",
     "apps.telecom",
     "apps.contracts",
-    "apps.calls",
     "apps.risk",
+    "apps.calls",
     "apps.rollout",
 ]
 
@@ -198,15 +198,15 @@ SPECTACULAR_SETTINGS = {
         "DeviceKindEnum": "apps.telecom.models.Device.Kind",
         "DeviceStatusEnum": "apps.telecom.models.Device.Status",
         "CallRouteKindEnum": "apps.telecom.models.CallRoute.Kind",
-        "RolloutPhaseStatusEnum": "apps.rollout.models.RolloutPhase.Status",
-        "MigrationItemStatusEnum": "apps.rollout.models.MigrationItem.Status",
-        "ProviderSelectionKindEnum": "apps.rollout.models.ProviderSelection.Kind",
         "ContractKindEnum": "apps.contracts.models.Contract.Kind",
         "ContractDocumentKindEnum": "apps.contracts.models.ContractDocument.Kind",
         "RecurringChargeKindEnum": "apps.contracts.models.RecurringCharge.Kind",
         "RiskFindingStatusEnum": "apps.risk.models.RiskFinding.Status",
         "CallRecordDirectionEnum": "apps.calls.models.CallRecord.Direction",
         "RiskFindingDirectionEnum": "apps.risk.models.Direction",
+        "RolloutPhaseStatusEnum": "apps.rollout.models.RolloutPhase.Status",
+        "MigrationItemStatusEnum": "apps.rollout.models.MigrationItem.Status",
+        "ProviderSelectionKindEnum": "apps.rollout.models.ProviderSelection.Kind",
     },
 }
 
@@ -247,10 +247,6 @@ CACHES = {
 # Portal
 PORTAL_DEFAULT_CURRENCY = "RUB"
 PORTAL_DEFAULT_REGION = "RU"  # region used to parse national phone numbers such as 8 (843) ...
-# Fernet key(s) for secrets at rest (connector credentials); not SECRET_KEY. Comma-separated = rotation.
-PORTAL_ENCRYPTION_KEY = env.str("PORTAL_ENCRYPTION_KEY", default="")
-if PRODUCTION and not PORTAL_ENCRYPTION_KEY:
-    raise ImproperlyConfigured("production needs PORTAL_ENCRYPTION_KEY (Fernet key for stored credentials)")
 PORTAL_COMPANY_NAME = env.str("PORTAL_COMPANY_NAME", default="Our company")
 PORTAL_NOTICE_WINDOW_DAYS = env.int("PORTAL_NOTICE_WINDOW_DAYS", default=30)  # contracts digest + register
 PORTAL_MAX_DOCUMENT_BYTES = env.int("PORTAL_MAX_DOCUMENT_BYTES", default=20 * 1024 * 1024)
@@ -259,6 +255,9 @@ PORTAL_MAX_DOCUMENT_BYTES = env.int("PORTAL_MAX_DOCUMENT_BYTES", default=20 * 10
 PORTAL_CONTRACT_APPROVAL_CHECKS = ["apps.risk.services.contract_approval_check"]
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
+# Fernet key(s) for secrets at rest (connector credentials); not SECRET_KEY. Comma-separated = rotation.
+# Production without it refuses to store or read a secret (apps/calls/crypto.py), loudly.
+PORTAL_ENCRYPTION_KEY = env.str("PORTAL_ENCRYPTION_KEY", default="")
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 

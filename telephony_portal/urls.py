@@ -11,8 +11,8 @@ api_v1 = [
     path("", include("apps.company.api.urls")),
     path("", include("apps.telecom.api.urls")),
     path("", include("apps.contracts.api.urls")),
-    path("", include("apps.calls.api.urls")),
     path("", include("apps.risk.api.urls")),
+    path("", include("apps.calls.api.urls")),
     path("", include("apps.rollout.api.urls")),
 ]
 
@@ -30,7 +30,7 @@ urlpatterns = [
     path("", include("apps.company.urls")),
     path("", include("apps.telecom.urls")),
     path("contracts/", include("apps.contracts.urls")),
-    path("", include("apps.calls.urls")),
     path("risk/", include("apps.risk.urls")),
+    path("", include("apps.calls.urls")),
     path("rollout/", include("apps.rollout.urls")),
 ]

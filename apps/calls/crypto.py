@@ -2,7 +2,8 @@
 
 A comma-separated list of keys is accepted for rotation (MultiFernet: the first encrypts, all decrypt).
 Without the variable, development derives a key from a fixed, public phrase — DEV ONLY: anything
-encrypted with it is readable by anyone who reads this file. Production refuses to start without a key.
+encrypted with it is readable by anyone who reads this file. Production (DEBUG off) without a key
+refuses to encrypt or decrypt anything (ImproperlyConfigured at first use).
 """
 
 from __future__ import annotations

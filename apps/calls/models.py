@@ -324,6 +324,8 @@ class CallRecord(models.Model):
         verbose_name=_("department"),
         db_index=False,
     )
+    # Which run brought the record: forensic metadata, so no database-level foreign key (a check per
+    # inserted row, a measurable share of the ingest); Django still nulls it when a run is deleted.
     run = models.ForeignKey(
         "calls.ImportRun",
         on_delete=models.SET_NULL,
@@ -331,6 +333,7 @@ class CallRecord(models.Model):
         null=True,
         blank=True,
         verbose_name=_("run"),
+        db_constraint=False,
     )
     raw = models.TextField(
         _("raw record"),

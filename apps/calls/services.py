@@ -104,8 +104,11 @@ def run_create_for_file(
             return existing, False
         existing.status = ImportRun.Status.PENDING
         existing.error = ""
-        existing.file_name = name
-        existing.save(update_fields=["status", "error", "file_name", "updated_at"])
+        existing.file_name = name[:300]
+        existing.connector = connector or source.connector  # the source may have been fixed since
+        if store and not existing.file:  # first tried from the command line, now uploaded
+            existing.file.save(Path(name).name or "upload", File(stream), save=False)
+        existing.save(update_fields=["status", "error", "file_name", "connector", "file", "updated_at"])
         return existing, True
     run = ImportRun(
         source=source,

@@ -122,3 +122,25 @@ def test_source_secret_is_stored_encrypted_and_read_back():
     stored = Source.objects.values_list("secret_encrypted", flat=True).get(pk=source.pk)
     assert "s3cr3t" not in stored and stored.startswith("gAAAA")
     assert Source.objects.get(pk=source.pk).secret == "s3cr3t-api-key"
+
+
+def test_production_without_an_encryption_key_refuses_to_store_a_secret(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from apps.calls import crypto
+
+    settings.PRODUCTION, settings.PORTAL_ENCRYPTION_KEY = True, ""
+    with pytest.raises(ImproperlyConfigured, match="PORTAL_ENCRYPTION_KEY"):
+        crypto.encrypt("secret")
+
+
+def test_keys_rotate_old_secrets_stay_readable(settings):
+    from cryptography.fernet import Fernet
+
+    from apps.calls import crypto
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.PORTAL_ENCRYPTION_KEY = old
+    token = crypto.encrypt("api-key")
+    settings.PORTAL_ENCRYPTION_KEY = f"{new},{old}"
+    assert crypto.decrypt(token) == "api-key"

@@ -160,3 +160,19 @@ def test_copy_rows_keep_nulls_apart_from_empty_text_and_escape_quotes():
 
     text = copy_text([(1, "", None, 'say "hi"\nnext', 5)])
     assert text == '1,"","","say ""hi""\nnext",5\n'  # "" in a nullable column becomes NULL (FORCE_NULL)
+
+
+@pytest.mark.django_db
+def test_a_file_that_failed_from_the_command_line_can_be_uploaded_and_imports(tmp_path):
+    source = SourceFactory(connector="cdr_custom")  # misconfigured: no column list yet
+    data = master_line().encode()
+    path = tmp_path / "Master.csv"
+    path.write_bytes(data)
+    with open(path, "rb") as handle:
+        run, _ = services.run_create_for_file(source=source, stream=handle, name=str(path), store=False)
+    assert services.run_process(run_id=run.pk, path=path).status == "failed"
+    source.connector, source.settings = "asterisk_csv", {}
+    source.save()
+    again, created = services.run_create_for_file(source=source, stream=io.BytesIO(data), name="upload.csv")
+    assert created and again.pk == run.pk and again.file and again.connector == "asterisk_csv"
+    assert services.run_process(run_id=again.pk).inserted == 1

@@ -23,7 +23,6 @@ def test_the_setting_names_the_risk_check():
     assert "apps.risk.services.contract_approval_check" in settings.PORTAL_CONTRACT_APPROVAL_CHECKS
 
 
-@pytest.mark.xfail(strict=True, reason="Contract.clean() does not call PORTAL_CONTRACT_APPROVAL_CHECKS yet")
 def test_the_contracts_api_refuses_approval_while_a_blocking_finding_is_open(api_as, personas):
     document = document_with_text(OFFER)
     document_scan(document=document)

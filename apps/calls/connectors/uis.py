@@ -141,12 +141,13 @@ class UisConnector(Connector):
                 raise RowInvalid("finish_time is before start_time")
             duration = parse_int(str(item.get("total_duration") or 0), "total_duration")
             talk = parse_int(str(item.get("talk_duration") or 0), "talk_duration")
-            direction = {"in": "in", "out": "out"}.get(item.get("direction"), "in")
+            direction = {"in": "in", "out": "out"}.get(str(item.get("direction")), "in")
             contact = normalise_party(str(item.get("contact_phone_number") or ""))
             virtual = normalise_party(str(item.get("virtual_phone_number") or ""))
             extension = ""
             mapping = self.settings.get("employee_extensions") or {}
-            for employee in item.get("employees") or []:
+            employees = item.get("employees")
+            for employee in employees if isinstance(employees, list) else []:
                 if isinstance(employee, dict) and str(employee.get("employee_id")) in mapping:
                     extension = str(mapping[str(employee["employee_id"])])
                     if employee.get("is_talked") or employee.get("is_answered"):
