@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from apps.telecom.models import PhoneNumber
 
-from . import analytics, charts, services
+from . import analytics, charts, services, whatif
 from .forms import AnalyticsFilterForm, DecideForm, PhaseCheckForm, PhaseMoveForm, ScoreForm
 from .models import Candidate, MigrationItem, PhaseCheck, ProviderSelection, RolloutPhase, RolloutProject
 
@@ -206,6 +206,12 @@ def selection_detail(request, pk: int):
     for standing in standings:
         standing.form = ScoreForm(selection=selection, auto_id=f"id_c{standing.candidate.pk}_%s")
     matrix = [{"requirement": r, "cells": [s.scores.get(r.pk) for s in standings]} for r in requirements]
+    # The what-if shows what departments paid: for whoever may read cost reports (not the lawyer).
+    can_see_costs = request.user.has_perm("billing.view_costreport")
+    if can_see_costs:
+        priced = whatif.candidates_whatif([s.candidate for s in standings])
+        for standing in standings:
+            standing.whatif = priced[standing.candidate.pk]
     return render(
         request,
         "rollout/selection.html",
@@ -216,6 +222,8 @@ def selection_detail(request, pk: int):
             "decision": getattr(selection, "decision", None),
             "decide_form": DecideForm(selection=selection),
             "can_edit": request.user.has_perm("rollout.change_score"),
+            "can_see_costs": can_see_costs,
+            "whatif_months": whatif.DEFAULT_MONTHS,
         },
     )
 
