@@ -87,11 +87,14 @@ class CandidateWhatIf:
         }
 
 
+def reporting_today() -> dt.date:
+    """Today in the reporting time zone (the zone billing's months are cut in)."""
+    return timezone.now().astimezone(zoneinfo.ZoneInfo(billing.reporting_zone())).date()
+
+
 def last_complete_months(count: int, *, on: dt.date | None = None) -> list[Month]:
     """The `count` calendar months before the current one in the reporting time zone, oldest first."""
-    if on is None:
-        on = timezone.now().astimezone(zoneinfo.ZoneInfo(billing.reporting_zone())).date()
-    months, month = [], Month.of(on)
+    months, month = [], Month.of(on or reporting_today())
     for _i in range(count):
         month = month.previous()
         months.append(month)
@@ -122,8 +125,8 @@ def candidates_whatif(
     """
     if not 1 <= months <= MAX_MONTHS:
         raise ValueError(_("months must be between 1 and %(max)s") % {"max": MAX_MONTHS})
-    period = last_complete_months(months, on=on)
-    today = on or timezone.localdate()
+    today = on or reporting_today()
+    period = last_complete_months(months, on=today)
     drafts = {c.draft_contract_id for c in candidates if c.draft_contract_id}
     tariffs: dict[int, list[Tariff]] = {}
     for tariff in Tariff.objects.filter(contract_id__in=drafts).select_related("contract"):
@@ -161,7 +164,7 @@ def _price(candidate: Candidate, tariff: Tariff, period: list[Month]) -> Candida
             destinations.setdefault(dest.label, Figures(dest.key, dest.label)).add(dest)
     # Unassigned (no code) last, departments by code.
     outcome.by_department = sorted(departments.values(), key=lambda d: (not d.key, d.key))
-    outcome.top_destinations = sorted(
-        destinations.values(), key=lambda d: (-abs(d.difference), d.label)
-    )[:TOP_DESTINATIONS]
+    outcome.top_destinations = sorted(destinations.values(), key=lambda d: (-abs(d.difference), d.label))[
+        :TOP_DESTINATIONS
+    ]
     return outcome

@@ -202,3 +202,26 @@ class ScoreInputSerializer(serializers.Serializer):
     value = serializers.ChoiceField(choices=Score.Value.choices)
     notes = serializers.CharField(required=False, allow_blank=True, default="")
     evidence = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
+class WhatIfFiguresSerializer(serializers.Serializer):
+    """Documents the what-if JSON (money as decimal strings)."""
+
+    key = serializers.CharField()
+    label = serializers.CharField()
+    calls = serializers.IntegerField()
+    actual = serializers.DecimalField(max_digits=14, decimal_places=2)
+    whatif = serializers.DecimalField(max_digits=14, decimal_places=2)
+    difference = serializers.DecimalField(max_digits=14, decimal_places=2)
+    unpriced_calls = serializers.IntegerField()
+
+
+class CandidateWhatIfSerializer(serializers.Serializer):
+    candidate = serializers.IntegerField()
+    tariff = serializers.CharField(allow_null=True)
+    currency = serializers.CharField(allow_null=True)
+    missing = serializers.CharField(allow_null=True)
+    months = WhatIfFiguresSerializer(many=True)
+    total = WhatIfFiguresSerializer(allow_null=True)
+    by_department = WhatIfFiguresSerializer(many=True)
+    top_destinations = WhatIfFiguresSerializer(many=True)

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from apps.core.api import PortalModelViewSet
 
-from .. import analytics, services
+from .. import analytics, services, whatif
 from ..filtersets import (
     CandidateFilterSet,
     MigrationItemFilterSet,
@@ -181,7 +181,11 @@ class CandidateViewSet(ActionPermissionsMixin, PortalModelViewSet):
     queryset = Candidate.objects.select_related("selection", "provider").prefetch_related("scores")
     serializer_class = s.CandidateSerializer
     filterset_class = CandidateFilterSet
-    action_permissions = {"score": ["rollout.add_score", "rollout.change_score"]}
+    action_permissions = {
+        "score": ["rollout.add_score", "rollout.change_score"],
+        # What departments paid is cost-report data: the lawyer reads candidates but not this.
+        "what_if": ["rollout.view_candidate", "billing.view_costreport"],
+    }
 
     @extend_schema(request=s.ScoreInputSerializer, responses=s.CandidateSerializer)
     @action(detail=True, methods=["post"])
@@ -192,6 +196,32 @@ class CandidateViewSet(ActionPermissionsMixin, PortalModelViewSet):
         data.is_valid(raise_exception=True)
         services.candidate_score_set(candidate=candidate, **data.validated_data)
         return Response(s.CandidateSerializer(self.get_queryset().get(pk=candidate.pk)).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "months", int, description="complete months before the current one (1-12, default 3)"
+            )
+        ],
+        responses=s.CandidateWhatIfSerializer,
+    )
+    @action(detail=True, methods=["get"], url_path="what-if", filterset_class=None, pagination_class=None)
+    def what_if(self, request, pk=None):
+        """Our last complete months of billable calls priced by the candidate's draft tariff vs what we
+        actually paid (stored rated costs): per month, total, per department and top destinations.
+        A candidate without a tariff answers with `tariff: null` and `missing` saying why."""
+        candidate = self.get_object()
+        raw = request.query_params.get("months", str(whatif.DEFAULT_MONTHS))
+        try:
+            months = int(raw)
+            if not 1 <= months <= whatif.MAX_MONTHS:
+                raise ValueError
+        except ValueError:
+            raise ValidationError(
+                {"months": f"months must be a whole number from 1 to {whatif.MAX_MONTHS}, not {raw!r}"}
+            ) from None
+        result = whatif.candidates_whatif([candidate], months=months)[candidate.pk]
+        return Response(result.as_dict())
 
 
 class CallAnalyticsView(APIView):
