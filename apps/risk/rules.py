@@ -155,8 +155,7 @@ DIRECT_NOTICE = rx(
 AT_ANY_TIME = rx(
     r"в любое время|в любой момент|без (?:\w+ )?(?:уведомлени|согласовани|согласи[яе]|извещени|"
     r"предупреждени)\w*|"
-    r"с момента (?:их |его |ее )?(?:опубликовани|размещени|публикаци)\w*|со дня (?:их )?(?:опубликовани|"
-    r"размещени)\w*|"
+    r"(?:с момента|с даты|в момент|со дня) (?:их |его |ее )?(?:опубликовани|размещени|публикаци)\w*|"
     r"немедленно|at any time|anytime|without (?:prior |advance |any |further )?notice|"
     r"effective (?:immediately )?upon (?:posting|publication)|immediately upon"
 )
@@ -977,6 +976,10 @@ LOCKIN_EN = [
         r"after) (?:termination|expiry|cancellation)"
     ),
 ]
+EXIT_RETURN_RU = rx(
+    r"(?:при|после|в случае) (?:\w+ ){0,2}?(?:расторжени|прекращени|окончани|истечени)\w*[^.;]{0,60}?"
+    r"(?:подлежат? возврат|возвраща|изыма|изъят|аннулир|освобожда)"
+)
 RETURNED = rx(
     r"возвраща|изыма|изъят|освобожда|аннулир|подлежат? возврат|не (?:производится|допускается|"
     r"осуществляется|предусмотрен|возможн)|released|reassigned|returned|reclaimed|withdrawn|no right to "
@@ -1032,6 +1035,10 @@ def detect_lockin(ctx: Ctx) -> Hit | None:
                 )
                 else "no_transfer"
             ] = True
+        if "returned_on_exit" not in p and ctx.lang == "ru" and EXIT_RETURN_RU.search(clause):
+            # "numbers belong to the operator and are returned on termination": the ownership cue
+            # matched first, but the clause also takes the numbers back on exit
+            p["returned_on_exit"] = True
         if OWNS.search(clause):
             p["provider_owns"] = True
         if DISCRETION.search(clause):
