@@ -756,6 +756,15 @@ LIMIT_EN = [
         r"following extent|for)"
     ),
     rx(r"(?:we|company|provider)\w* (?:is|are|will be|shall be) liable only"),
+    # "neither party shall be liable …", "in no way should the agent be liable", "none of which … will be
+    # responsible", "we won't be responsible", "will only be responsible to you for"
+    rx(
+        r"\b(?:neither|nor|none of (?:which|whom|them)|in no way)\b[^.;]{0,120}?\b(?:shall|will|should|is|"
+        r"are|be)\s+(?:\w+\s+){0,2}?(?:liable|responsible|entitled to recover)"
+    ),
+    rx(r"\b(?:won't|can't|cannot) be (?:held )?(?:liable|responsible)|only (?:be )?(?:responsible|liable) to "
+       r"(?:you|the customer|customer) for"),
+    rx(r"liabilit\w*[^.;]{0,120}?(?:will|shall|does|may) not exceed|liabilit\w*[^.;]{0,60}?is limited to"),
 ]
 NOT_LIMITING_EN = rx(
     r"(?:nothing|not|n't|never)\b[^.;]{0,40}?(?:exclude|limit|remove|restrict)s?\b[^.;]{0,20}?(?:our|any|"
