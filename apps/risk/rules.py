@@ -1197,9 +1197,17 @@ TERMINATION_EN = [
     rx(
         r"(?:will|shall|might|may|would)\s+(?:\w+\s+){0,3}?(?:terminate|suspend|disable|block|delete|"
         r"close|deactivate|end)\w*"
-        r"\s+(?:\w+\s+){0,3}?(?:account|access|services?|membership|subscription|agreement|contract|"
+        r"\s+(?:\w+\s+){0,3}?(?:accounts?|access|services?|memberships?|subscriptions?|agreement|contract|"
         r"rights?|use)\b"
     ),
+    # "the licences granted … terminate if you do not comply", "your account may automatically expire
+    # following any period of inactivity", "your permission … will terminate automatically"
+    rx(
+        r"(?:licen[cs]es?|permission|account|access)\b[^.;]{0,80}?\b(?:will |shall |may )?(?:automatically )?"
+        r"(?:terminate|expire|be terminated|be suspended|be closed|be deleted)\w*\s+(?:automatically|if|upon|"
+        r"following|when|on)\b"
+    ),
+    rx(r"until terminated by (?:either|any) party"),
     rx(
         r"(?:automatically|immediately) terminat\w*|(?:disabling|suspending|terminating|closing|"
         r"blocking) (?:your|the|any) (?:account|access|service)"
