@@ -1341,7 +1341,8 @@ JURIS_RU = [
 ]
 JURIS_EN = [
     rx(
-        r"governed by|construed (?:in accordance with|under)|governing law|laws of the state of|choice "
+        r"governed by (?:[^.;]{0,40}?)\blaws?\b|construed (?:in accordance with|under)|governing law|"
+        r"laws of the state of|choice "
         r"of law|"
         r"laws? of [^.;]{0,60}?(?:govern|appl(?:y|ies|icable))|place of jurisdiction|district court|"
         r"(?:resolve|settle|bring|litigate)\w* (?:it |them |any \w+ )?in [^.;]{0,40}?courts?"
@@ -1372,8 +1373,8 @@ DEFENDANT = rx(
     r"your (?:country|place|state|city) of (?:residence|domicile)|courts? of your|local court|where you live|"
     r"you (?:may|can) (?:also )?bring|in your (?:country|place)|(?:country|place|state|territory) "
     r"(?:where|in which) you (?:live|reside)|"
-    r"laws? of your (?:country|state)|mandatory (?:local )?(?:law|provision)|consumer protection|"
-    r"habitually reside|"
+    r"laws? of your (?:home )?(?:country|state)|mandatory (?:local )?(?:law|provision)|consumer protection|"
+    r"habitually reside|habitual residence|where you (?:have your|are domiciled)|"
     r"may not apply to you|some (?:jurisdictions|states|countries) do not"
 )
 PROVIDER_SEAT = rx(
