@@ -617,13 +617,13 @@ UNCAPPED_EN = [
     ),
     rx(
         r"(?:except|excluding|other than|save for|with the exception of|exclusive of|"
-        r"notwithstanding)\b[^.;]{0,200}?"
-        r"(?:indemnif|confidential|gross negligence|willful|wilful|infring|fraud|misconduct|death|bodily|"
+        r"notwithstanding)\b(?:[^.;]|\.(?=\d)){0,200}?"
+        r"(?:indemn|confidential|gross negligence|willful|wilful|infring|fraud|misconduct|death|bodily|"
         r"personal injury)"
     ),
     rx(
-        r"(?:except|excluding|other than|save for|notwithstanding)\b[^.;]{0,200}?(?:section|article|"
-        r"clause|\[\*|obligations? (?:to pay|under))"
+        r"(?:except|excluding|other than|save for|notwithstanding)\b(?:[^.;]|\.(?=\d)){0,200}?(?:section|"
+        r"article|clause|\[\*|obligations? (?:to pay|under))"
         r"[^.;]{0,300}?(?:liab|damages)"
     ),
     rx(
@@ -1484,6 +1484,10 @@ MINCOM_EN = [
         r"lines|seats|per (?:month|year|quarter|annum)|each (?:month|year|quarter|calendar))"
     ),
 ]
+NOT_A_COMMITMENT_EN = rx(
+    r"insurance|coverage|warranty period|minimum age|minimum limits|minimum (?:wage|standards?|"
+    r"requirements? of (?:applicable )?law)"
+)
 MINCOM_PROTECT = rx(
     r"минимальн\w* (?:\w+ )?(?:платеж|сумм|объем)\w*[^.;]{0,40}?\sне (?:устанавлива|предусмотр|применя|"
     r"взима)|без минимальн\w* (?:платеж|сумм|объем)|no minimum"
@@ -1510,6 +1514,10 @@ def detect_min_commitment(ctx: Ctx) -> Hit | None:
         m = ctx.search(pattern)
         if not m:
             continue
+        if ctx.lang == "en":
+            sent = ctx.sentence_at(m.start())
+            if ctx.search(NOT_A_COMMITMENT_EN, sent.start, sent.end):
+                continue  # minimum insurance cover, warranty period or age: not a spend or volume
         hit = Hit("MIN-" + ctx.lang.upper(), m.start(), m.end(), confidence=0.8)
         hit.direction = AGAINST_US if ctx.lang == "ru" else UNCLEAR
         p: dict = {}
