@@ -762,8 +762,10 @@ LIMIT_EN = [
         r"\b(?:neither|nor|none of (?:which|whom|them)|in no way)\b[^.;]{0,120}?\b(?:shall|will|should|is|"
         r"are|be)\s+(?:\w+\s+){0,2}?(?:liable|responsible|entitled to recover)"
     ),
-    rx(r"\b(?:won't|can't|cannot) be (?:held )?(?:liable|responsible)|only (?:be )?(?:responsible|liable) to "
-       r"(?:you|the customer|customer) for"),
+    rx(
+        r"\b(?:won't|can't|cannot) be (?:held )?(?:liable|responsible)|"
+        r"only (?:be )?(?:responsible|liable) to (?:you|the customer|customer) for"
+    ),
     rx(r"liabilit\w*[^.;]{0,120}?(?:will|shall|does|may) not exceed|liabilit\w*[^.;]{0,60}?is limited to"),
 ]
 NOT_LIMITING_EN = rx(
