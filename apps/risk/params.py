@@ -67,7 +67,8 @@ def window_period(norm: str, start: int, end: int) -> Value | None:
 
 
 _PER_DAY = re.compile(
-    r"за каждый (?:календарный |рабочий |банковский )?день|в день|в сутки|за день|ежедневн|per day|a day|"
+    r"за каждый (?:календарный |рабочий |банковский )?день|за (?:каждые |одни )?сутки|в день|в сутки|за день|"
+    r"ежедневн|per day|a day|"
     r"per diem|daily|each day|for every day|for each day"
 )
 _PER_MONTH = re.compile(r"в месяц|за каждый (?:полный )?месяц|ежемесячн|per month|a month|monthly|each month")

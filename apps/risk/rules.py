@@ -155,8 +155,7 @@ DIRECT_NOTICE = rx(
 AT_ANY_TIME = rx(
     r"в любое время|в любой момент|без (?:\w+ )?(?:уведомлени|согласовани|согласи[яе]|извещени|"
     r"предупреждени)\w*|"
-    r"с момента (?:их |его |ее )?(?:опубликовани|размещени|публикаци)\w*|со дня (?:их )?(?:опубликовани|"
-    r"размещени)\w*|"
+    r"(?:с момента|с даты|в момент|со дня) (?:их |его |ее )?(?:опубликовани|размещени|публикаци)\w*|"
     r"немедленно|at any time|anytime|without (?:prior |advance |any |further )?notice|"
     r"effective (?:immediately )?upon (?:posting|publication)|immediately upon"
 )
@@ -204,7 +203,7 @@ PRICE_RU = [
     ),
     rx(
         _PRICE_WORD_RU + r"[^.;]{0,80}?(?:могут быть (?:изменен|пересмотрен|повышен|проиндексирован)\w*|"
-        r"подлеж\w* (?:изменени|индексаци|пересмотр)\w*|изменяются|меняются|пересматриваются|"
+        r"подлеж\w* (?:\w+ )?(?:изменени|индексаци|пересмотр)\w*|изменяются|меняются|пересматриваются|"
         r"индексируются|повышаются|могут (?:быть )?(?:изменя|пересматрива|повыша|индексир)\w*)"
     ),
     rx(
@@ -457,6 +456,8 @@ CLAIMS_REFUSED = rx(
     r"претензи\w*[^.;]{0,80}?не (?:принимаются|рассматриваются|подлежат|будут)|"
     r"(?:no|not) (?:claims?|disputes?) (?:will|shall) be (?:accepted|considered)"
 )
+AFTER_WINDOW = rx(r"по истечении|после (?:истечения|окончания)|after (?:the|this|such) (?:period|deadline)")
+ACCEPTING_OFFER = rx(r"\s*(?:\w+\s+)?(?:настоящ\w*\s+)?(?:услови|оферт|договор|правил|присоединени)")
 ON_ISSUE = rx(
     r"(?:с момента|в момент|с даты|со дня) (?:\w+ )?(?:выставлени|направлени|размещени|формировани)"
 )
@@ -478,6 +479,8 @@ def detect_invoice(ctx: Ctx) -> Hit | None:
                 wrong = list(NOT_INVOICE_SUBJECT.finditer(head))
                 if not subjects or (wrong and wrong[-1].start() > subjects[-1].start()):
                     continue
+            if ctx.lang == "ru" and i == 0 and ACCEPTING_OFFER.match(ctx.norm, m.end(), ctx.end):
+                continue  # "… признается принятием условий Оферты" is acceptance of the offer
             hit = Hit("INV-" + ctx.lang.upper(), m.start(), m.end(), confidence=0.85)
             p: dict = {}
             window = P.window_period(ctx.norm, ctx.start, ctx.end)
@@ -487,7 +490,7 @@ def detect_invoice(ctx: Ctx) -> Hit | None:
                 hit.extra_spans.append((window.start, window.end))
             if ctx.has(CONCLUSIVE):
                 p["conclusive"] = True
-            if ctx.has(CLAIMS_REFUSED):
+            if ctx.has(CLAIMS_REFUSED) and not (window and ctx.has(AFTER_WINDOW)):
                 p["claims_refused"] = True
             if window is None and ctx.has(ON_ISSUE):
                 p["accepted_on_issue"] = True
@@ -594,6 +597,10 @@ UNCAPPED_RU = [
         r"(?:возмещ|возмест|компенсир)\w*\s+(?:\w+\s+){0,3}?(?:все|любые|в полном объеме|в полном "
         r"размере)\s+(?:\w+\s+){0,2}?(?:убытк|ущерб|расход|штраф)"
     ),
+    rx(
+        _CUST_RU + r"\s+(?:\w+\s+){0,3}?(?:нес\w*|отвеча\w*)\s+(?:\w+\s+){0,2}?(?:ответственност\w*\s+)?за\s+"
+        r"(?:все|любые|весь|любой)\s+(?:\w+\s+)?(?:убытк|ущерб|вред)"
+    ),
     rx(r"сверх неустойки|в полной сумме сверх|штрафн\w* неустойк"),
     rx(r"ответственност\w* (?:абонент|заказчик|клиент)\w* (?:\w+ )?не ограничен"),
 ]
@@ -610,13 +617,13 @@ UNCAPPED_EN = [
     ),
     rx(
         r"(?:except|excluding|other than|save for|with the exception of|exclusive of|"
-        r"notwithstanding)\b[^.;]{0,200}?"
-        r"(?:indemnif|confidential|gross negligence|willful|wilful|infring|fraud|misconduct|death|bodily|"
+        r"notwithstanding)\b(?:[^.;]|\.(?=\d)){0,200}?"
+        r"(?:indemn|confidential|gross negligence|willful|wilful|infring|fraud|misconduct|death|bodily|"
         r"personal injury)"
     ),
     rx(
-        r"(?:except|excluding|other than|save for|notwithstanding)\b[^.;]{0,200}?(?:section|article|"
-        r"clause|\[\*|obligations? (?:to pay|under))"
+        r"(?:except|excluding|other than|save for|notwithstanding)\b(?:[^.;]|\.(?=\d)){0,200}?(?:section|"
+        r"article|clause|\[\*|obligations? (?:to pay|under))"
         r"[^.;]{0,300}?(?:liab|damages)"
     ),
     rx(
@@ -749,6 +756,17 @@ LIMIT_EN = [
         r"following extent|for)"
     ),
     rx(r"(?:we|company|provider)\w* (?:is|are|will be|shall be) liable only"),
+    # "neither party shall be liable …", "in no way should the agent be liable", "none of which … will be
+    # responsible", "we won't be responsible", "will only be responsible to you for"
+    rx(
+        r"\b(?:neither|nor|none of (?:which|whom|them)|in no way)\b[^.;]{0,120}?\b(?:shall|will|should|is|"
+        r"are|be)\s+(?:\w+\s+){0,2}?(?:liable|responsible|entitled to recover)"
+    ),
+    rx(
+        r"\b(?:won't|can't|cannot) be (?:held )?(?:liable|responsible)|"
+        r"only (?:be )?(?:responsible|liable) to (?:you|the customer|customer) for"
+    ),
+    rx(r"liabilit\w*[^.;]{0,120}?(?:will|shall|does|may) not exceed|liabilit\w*[^.;]{0,60}?is limited to"),
 ]
 NOT_LIMITING_EN = rx(
     r"(?:nothing|not|n't|never)\b[^.;]{0,40}?(?:exclude|limit|remove|restrict)s?\b[^.;]{0,20}?(?:our|any|"
@@ -928,7 +946,7 @@ LOCKIN_RU = [
         r"передач)\w* (?:\w+ ){0,3}?номер"
     ),
     rx(
-        r"(?:при|после|в случае) (?:\w+ ){0,2}?(?:расторжени|прекращени|окончани|истечени)\w*[^.;]{0,120}?"
+        r"(?:при|после|в случае|по) (?:\w+ ){0,2}?(?:расторжени|прекращени|окончани|истечени)\w*[^.;]{0,120}?"
         + _NUM
         + r"[^.;]{0,80}?(?:возвраща|изыма|изъят|освобожда|аннулир|переда\w* (?:другим|иным|в ресурс|в "
         r"пул)|подлежат? возврат|"
@@ -951,7 +969,8 @@ LOCKIN_RU = [
     rx(
         r"(?:перенос|переоформлени|передач|переход|сохранени)\w* (?:\w+ "
         r"){0,3}?номер\w*[^.;]{0,100}?(?:не (?:производится|допускается|"
-        r"осуществляется|предусмотрен|возможн|выполняется)|по (?:согласованию|усмотрению|решению)|за "
+        r"осуществляется|предусмотрен|возможн|выполняется)|по (?:согласованию|усмотрению|решению)|"
+        r"(?:только |лишь )?с (?:\w+ )?согласи\w* (?:оператор|исполнител|провайдер|партнер)|за "
         r"плату|возможн\w*|"
         r"по заявлению|по запросу|осуществляется)"
     ),
@@ -977,6 +996,10 @@ LOCKIN_EN = [
         r"after) (?:termination|expiry|cancellation)"
     ),
 ]
+EXIT_RETURN_RU = rx(
+    r"(?:при|после|в случае|по) (?:\w+ ){0,2}?(?:расторжени|прекращени|окончани|истечени)\w*[^.;]{0,60}?"
+    r"(?:подлежат? возврат|возвраща|изыма|изъят|аннулир|освобожда)"
+)
 RETURNED = rx(
     r"возвраща|изыма|изъят|освобожда|аннулир|подлежат? возврат|не (?:производится|допускается|"
     r"осуществляется|предусмотрен|возможн)|released|reassigned|returned|reclaimed|withdrawn|no right to "
@@ -984,7 +1007,8 @@ RETURNED = rx(
 )
 DISCRETION = rx(
     r"по (?:\w+ )?(?:усмотрению|решению) (?:оператор|исполнител|провайдер|партнер)|по согласованию с "
-    r"(?:оператор|исполнител|провайдер|партнер)|по (?:своему )?усмотрению|at (?:its|our) discretion"
+    r"(?:оператор|исполнител|провайдер|партнер)|по (?:своему )?усмотрению|at (?:its|our) discretion|"
+    r"с (?:\w+ )?согласи\w* (?:оператор|исполнител|провайдер|партнер)"
 )
 OWNS = rx(r"ресурс\w* нумерации|собственност\w*|не приобретает|принадлеж|property of|owned by|belong")
 LOCKIN_PROTECT = rx(
@@ -1032,6 +1056,10 @@ def detect_lockin(ctx: Ctx) -> Hit | None:
                 )
                 else "no_transfer"
             ] = True
+        if "returned_on_exit" not in p and ctx.lang == "ru" and EXIT_RETURN_RU.search(clause):
+            # "numbers belong to the operator and are returned on termination": the ownership cue
+            # matched first, but the clause also takes the numbers back on exit
+            p["returned_on_exit"] = True
         if OWNS.search(clause):
             p["provider_owns"] = True
         if DISCRETION.search(clause):
@@ -1171,9 +1199,17 @@ TERMINATION_EN = [
     rx(
         r"(?:will|shall|might|may|would)\s+(?:\w+\s+){0,3}?(?:terminate|suspend|disable|block|delete|"
         r"close|deactivate|end)\w*"
-        r"\s+(?:\w+\s+){0,3}?(?:account|access|services?|membership|subscription|agreement|contract|"
+        r"\s+(?:\w+\s+){0,3}?(?:accounts?|access|services?|memberships?|subscriptions?|agreement|contract|"
         r"rights?|use)\b"
     ),
+    # "the licences granted … terminate if you do not comply", "your account may automatically expire
+    # following any period of inactivity", "your permission … will terminate automatically"
+    rx(
+        r"(?:licen[cs]es?|permission|account|access)\b[^.;]{0,80}?\b(?:will |shall |may )?(?:automatically )?"
+        r"(?:terminate|expire|be terminated|be suspended|be closed|be deleted)\w*\s+(?:automatically|if|upon|"
+        r"following|when|on)\b"
+    ),
+    rx(r"until terminated by (?:either|any) party"),
     rx(
         r"(?:automatically|immediately) terminat\w*|(?:disabling|suspending|terminating|closing|"
         r"blocking) (?:your|the|any) (?:account|access|service)"
@@ -1307,7 +1343,8 @@ JURIS_RU = [
 ]
 JURIS_EN = [
     rx(
-        r"governed by|construed (?:in accordance with|under)|governing law|laws of the state of|choice "
+        r"governed by (?:[^.;]{0,40}?)\blaws?\b|construed (?:in accordance with|under)|governing law|"
+        r"laws of the state of|choice "
         r"of law|"
         r"laws? of [^.;]{0,60}?(?:govern|appl(?:y|ies|icable))|place of jurisdiction|district court|"
         r"(?:resolve|settle|bring|litigate)\w* (?:it |them |any \w+ )?in [^.;]{0,40}?courts?"
@@ -1338,8 +1375,8 @@ DEFENDANT = rx(
     r"your (?:country|place|state|city) of (?:residence|domicile)|courts? of your|local court|where you live|"
     r"you (?:may|can) (?:also )?bring|in your (?:country|place)|(?:country|place|state|territory) "
     r"(?:where|in which) you (?:live|reside)|"
-    r"laws? of your (?:country|state)|mandatory (?:local )?(?:law|provision)|consumer protection|"
-    r"habitually reside|"
+    r"laws? of your (?:home )?(?:country|state)|mandatory (?:local )?(?:law|provision)|consumer protection|"
+    r"habitually reside|habitual residence|where you (?:have your|are domiciled)|"
     r"may not apply to you|some (?:jurisdictions|states|countries) do not"
 )
 PROVIDER_SEAT = rx(
@@ -1449,6 +1486,10 @@ MINCOM_EN = [
         r"lines|seats|per (?:month|year|quarter|annum)|each (?:month|year|quarter|calendar))"
     ),
 ]
+NOT_A_COMMITMENT_EN = rx(
+    r"insurance|coverage|warranty period|minimum age|minimum limits|minimum (?:wage|standards?|"
+    r"requirements? of (?:applicable )?law)"
+)
 MINCOM_PROTECT = rx(
     r"минимальн\w* (?:\w+ )?(?:платеж|сумм|объем)\w*[^.;]{0,40}?\sне (?:устанавлива|предусмотр|применя|"
     r"взима)|без минимальн\w* (?:платеж|сумм|объем)|no minimum"
@@ -1475,6 +1516,10 @@ def detect_min_commitment(ctx: Ctx) -> Hit | None:
         m = ctx.search(pattern)
         if not m:
             continue
+        if ctx.lang == "en":
+            sent = ctx.sentence_at(m.start())
+            if ctx.search(NOT_A_COMMITMENT_EN, sent.start, sent.end):
+                continue  # minimum insurance cover, warranty period or age: not a spend or volume
         hit = Hit("MIN-" + ctx.lang.upper(), m.start(), m.end(), confidence=0.8)
         hit.direction = AGAINST_US if ctx.lang == "ru" else UNCLEAR
         p: dict = {}
