@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import Q
+from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
@@ -17,7 +18,33 @@ class PortalPageMixin(PermissionRequiredMixin):
     raise_exception = False  # anonymous users are sent to the login page; signed-in users get 403
 
 
-class PortalListView(PortalPageMixin, FilterView):
+class StickyFiltersMixin:
+    """Remember a list's last filters in the session, so coming back to the list shows them again.
+
+    A GET with filters stores them (the page number is not a filter); a bare GET restores the stored
+    ones by a redirect; `?clear=1` forgets them. The key is the URL name, so each list has its own.
+    """
+
+    clear_parameter = "clear"
+
+    def _sticky_key(self) -> str:
+        return f"filters:{self.request.resolver_match.view_name}"
+
+    def get(self, request, *args, **kwargs):
+        key = self._sticky_key()
+        if self.clear_parameter in request.GET:
+            request.session.pop(key, None)
+            return HttpResponseRedirect(request.path)
+        filters = request.GET.copy()
+        filters.pop("page", None)
+        if any(filters.values()):
+            request.session[key] = filters.urlencode()
+        elif not request.GET and request.session.get(key):
+            return HttpResponseRedirect(f"{request.path}?{request.session[key]}")
+        return super().get(request, *args, **kwargs)
+
+
+class PortalListView(StickyFiltersMixin, PortalPageMixin, FilterView):
     """A searchable, filterable, paginated list; `filterset_class` defines the filters."""
 
     paginate_by = 50

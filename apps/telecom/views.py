@@ -7,7 +7,13 @@ from django.utils import timezone
 
 from apps.company.views import cities_with_counts
 from apps.core.dates import in_zone
-from apps.core.pages import PortalDetailView, PortalListView, PortalTemplateView, local_today
+from apps.core.pages import (
+    PortalDetailView,
+    PortalListView,
+    PortalTemplateView,
+    StickyFiltersMixin,
+    local_today,
+)
 
 from .at_risk import numbers_at_risk_report
 from .models import CallRoute, Device, Extension, Line, NumberAssignment, PhoneNumber, Provider
@@ -100,7 +106,7 @@ class NumberDetailView(PortalDetailView):
         return context
 
 
-class NumbersAtRiskView(PortalTemplateView):
+class NumbersAtRiskView(StickyFiltersMixin, PortalTemplateView):
     """Every active number rented through an intermediary, by city and intermediary, with fees."""
 
     permission_required = "telecom.view_phonenumber"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
+from django.utils.formats import number_format
 
 from apps.core.money import round_kopeck
 from apps.core.phones import format_phone
@@ -16,11 +17,15 @@ CURRENCY_SIGNS = {"RUB": "₽", "USD": "$", "EUR": "€"}
 
 @register.filter
 def money(amount, currency: str = "RUB") -> str:
-    """`12345.5` → `12 345.50 ₽` (a narrow no-break space between thousands, kopecks always shown)."""
+    """`12345.5` → `12 345.50 ₽` in English, `12 345,50 ₽` in Russian (kopecks always shown).
+
+    Thousands are grouped by a narrow no-break space, the decimal mark is the active language's
+    (telephony_portal/formats/<lang>/formats.py); a no-break space keeps the sign with the amount.
+    """
     if amount is None or amount == "":
         return "—"
     value = round_kopeck(Decimal(amount))
-    text = f"{value:,.2f}".replace(",", "\u202f")
+    text = number_format(value, 2, use_l10n=True, force_grouping=True)
     return f"{text}\u00a0{CURRENCY_SIGNS.get(currency, currency)}"
 
 
