@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.company",
     "apps.telecom",
+    "apps.risk",
 ]
 
 MIDDLEWARE = [
