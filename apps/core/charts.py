@@ -222,7 +222,7 @@ def heatmap(
     values: Sequence[Sequence[Number | None]],
     description: str = "",
     value_text: Callable[[Number], str] = default_value_text,
-    cell: int = 34,
+    cell: int = 40,
     show_values: bool = True,
     empty_text: str | None = None,
 ) -> SafeString:
@@ -271,11 +271,8 @@ def heatmap(
             if value:
                 described.append(f"{row_label}, {columns[j]}: {text}")
     legend_y = header + cell * len(rows) + 8
-    body.append(
-        f'<text x="{label_width}" y="{legend_y + 12}" fill="{MUTED}">'
-        f"{escape(_('lighter = fewer, darker = more; highest %(value)s') % {'value': value_text(top_value)})}"
-        "</text>"
-    )
+    legend = _("lighter = fewer, darker = more; highest %(value)s") % {"value": value_text(top_value)}
+    body.append(f'<text x="{label_width}" y="{legend_y + 12}" fill="{MUTED}">{escape(legend)}</text>')
     return _svg(
         kind="heatmap",
         title=title,
