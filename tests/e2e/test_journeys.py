@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, axe_violations
 
 
 def test_the_marketer_finds_a_number_from_the_dashboard_and_sees_who_holds_it(demo_data, login, page):
@@ -119,3 +119,13 @@ def test_the_sign_in_page_and_russian_pages_are_accessible_too(demo_data, login,
     page.get_by_role("button", name="RU").click()
     expect(page.get_by_role("heading", name="Сводка")).to_be_visible()
     assert_accessible(page)
+
+
+def test_the_accessibility_check_really_catches_violations(page):
+    """Guards the guard: a page with an unlabelled button and an image without text must fail."""
+    page.set_content(
+        '<html lang="en"><head><title>t</title></head><body><main><img src="x.png">'
+        "<button></button></main></body></html>"
+    )
+    rules = {v["id"] for v in axe_violations(page)}
+    assert {"image-alt", "button-name"} <= rules
