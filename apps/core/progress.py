@@ -16,7 +16,7 @@ On a page (a job row polled by the browser)::
 
 In a management command (silent when stdout is not a terminal, or with --json)::
 
-    with terminal_progress(self.stdout, total=len(rows), label="Importing", enabled=not options["json"]) as bar:
+    with terminal_progress(self.stdout, total=len(rows), label="Import", enabled=not options["json"]) as bar:
         for row in rows:
             ...
             bar.advance()
