@@ -34,7 +34,7 @@ def _po_entries(path: Path) -> list[dict]:
             current[key] += line[1:-1]
             continue
         key, _space, value = line.partition(" ")
-        if key == "msgid" and (current is None or "msgid" in current):
+        if key in ("msgctxt", "msgid") and (current is None or "msgid" in current):
             current = {}
             entries.append(current)
         current[key] = value[1:-1]
