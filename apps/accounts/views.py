@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.utils import translation
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
@@ -12,7 +11,6 @@ from .services import user_language_set
 
 
 def _remember_language(response, language: str) -> None:
-    translation.activate(language)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,

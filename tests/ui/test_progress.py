@@ -7,6 +7,7 @@ import json
 
 from django.core.management.base import OutputWrapper
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from apps.core.progress import JobProgress, JobSummary, TerminalProgress, terminal_progress
 
@@ -40,6 +41,7 @@ def test_progress_reports_the_share_done_and_whether_the_job_is_finished():
     assert JobProgress(status="failed", done=7, total=10).finished
 
 
+@translation.override("en")
 def test_the_page_draws_the_bar_where_the_job_is_before_any_poll():
     html = render_to_string(
         "includes/progress.html",
@@ -56,6 +58,7 @@ def test_the_page_draws_the_bar_where_the_job_is_before_any_poll():
     assert "js/progress.js" in html
 
 
+@translation.override("en")
 def test_a_finished_job_shows_its_summary_and_errors_without_javascript():
     html = render_to_string(
         "includes/progress.html",
