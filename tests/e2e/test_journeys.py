@@ -112,6 +112,16 @@ def test_the_main_pages_have_no_serious_accessibility_violations(demo_data, logi
     assert_accessible(page)
 
 
+def test_the_contract_pages_have_no_serious_accessibility_violations(demo_data, login, page):
+    login("lawyer")
+    for url in ["/contracts/", "/contracts/calendar/", "/contracts/health/"]:
+        page.goto(url)
+        assert_accessible(page)
+    page.goto("/contracts/")
+    page.locator("tbody tr").first.get_by_role("link").first.click()
+    assert_accessible(page)
+
+
 def test_the_sign_in_page_and_russian_pages_are_accessible_too(demo_data, login, page):
     page.goto("/accounts/login/")
     assert_accessible(page)
