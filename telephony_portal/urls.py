@@ -28,4 +28,5 @@ urlpatterns = [
     path("", include("apps.company.urls")),
     path("", include("apps.telecom.urls")),
     path("contracts/", include("apps.contracts.urls")),
+    path("", include("apps.core.urls")),  # the inventory workbook upload page
 ]

@@ -7,6 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, axe_violations
+from tests.ui.workbooks import write_workbook
 
 
 def test_the_marketer_finds_a_number_from_the_dashboard_and_sees_who_holds_it(demo_data, login, page):
@@ -139,3 +140,32 @@ def test_the_accessibility_check_really_catches_violations(page):
     )
     rules = {v["id"] for v in axe_violations(page)}
     assert {"image-alt", "button-name"} <= rules
+
+
+def test_the_admin_imports_an_inventory_workbook_and_sees_the_salons_on_the_city_page(login, page, tmp_path):
+    workbook = write_workbook(tmp_path / "inventory.xlsx")
+    login("admin")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Import", exact=True).click()
+    expect(page.get_by_role("heading", name="Import inventory workbook")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Inventory workbook (.xlsx)").set_input_files(workbook)
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.get_by_text("Imported: 5 new, 0 changed, 0 unchanged.")).to_be_visible()
+    page.get_by_role("link", name="See the cities").click()
+    page.get_by_role("link", name="Тольятти").click()
+    expect(page.get_by_role("heading", name="Тольятти")).to_be_visible()
+    expect(page.get_by_role("cell", name="Салон на Юбилейной")).to_be_visible()
+    expect(page.get_by_role("cell", name="Салон в Автограде")).to_be_visible()
+
+
+def test_the_admin_sees_each_bad_row_of_a_workbook_and_nothing_is_imported(login, page, tmp_path):
+    workbook = write_workbook(tmp_path / "inventory.xlsx", bad_timezone=True)
+    login("admin")
+    page.goto("/inventory/import/")
+    page.get_by_label("Inventory workbook (.xlsx)").set_input_files(workbook)
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.get_by_role("heading", name="Not imported: fix these rows and upload again")).to_be_visible()
+    expect(page.get_by_role("cell", name="timezone")).to_be_visible()
+    assert_accessible(page)
+    page.goto("/cities/")
+    expect(page.get_by_text("No cities yet.")).to_be_visible()
