@@ -61,27 +61,27 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=_skip_reason))
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _allow_orm_beside_playwright():
-    """Playwright's sync API runs an event loop in this thread; Django then refuses ORM calls from it.
+@pytest.fixture(scope="package")
+def browser():
+    """One Chromium for the browser tests, closed when they are done (package scope, not session).
 
-    The test body only sets up rows and reads them back while no request is in flight, which is safe.
+    Playwright's sync API keeps an event loop in this thread, and Django then refuses ORM calls from it;
+    the tests only set up rows and read them back while no request is in flight, which is safe. The
+    permission (DJANGO_ALLOW_ASYNC_UNSAFE) lasts exactly as long as the browser, so no other test — nor
+    `check --deploy` in a subprocess — ever sees it.
     """
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.hookimpl(hookwrapper=True)
