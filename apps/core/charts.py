@@ -235,7 +235,8 @@ def heatmap(
     top_value = max(flat) or 1
     label_width = min(220, 14 + 7 * max(len(r) for r in rows))
     header = 16 + min(120, 7 * max(len(c) for c in columns))  # column labels are written at an angle
-    width = max(label_width + cell * len(columns) + 10, label_width + 300)  # room for the legend
+    legend = _("lighter = fewer, darker = more; highest %(value)s") % {"value": value_text(top_value)}
+    width = label_width + max(cell * len(columns), 7 * len(legend)) + 10  # room for the legend too
     height = header + cell * len(rows) + 30
     body = []
     for j, column in enumerate(columns):
@@ -271,7 +272,6 @@ def heatmap(
             if value:
                 described.append(f"{row_label}, {columns[j]}: {text}")
     legend_y = header + cell * len(rows) + 8
-    legend = _("lighter = fewer, darker = more; highest %(value)s") % {"value": value_text(top_value)}
     body.append(f'<text x="{label_width}" y="{legend_y + 12}" fill="{MUTED}">{escape(legend)}</text>')
     return _svg(
         kind="heatmap",
