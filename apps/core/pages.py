@@ -6,8 +6,10 @@ import datetime as dt
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import Q
+from django.forms import NullBooleanSelect
 from django.http import HttpResponseRedirect
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
@@ -16,6 +18,9 @@ class PortalPageMixin(PermissionRequiredMixin):
     """Login required (anonymous → login page) and the model's view permission (otherwise 403)."""
 
     raise_exception = False  # anonymous users are sent to the login page; signed-in users get 403
+
+
+BLANK = frozenset({"", "unknown"})  # a filter left at "any" ("unknown" is the yes/no filters' "any")
 
 
 class StickyFiltersMixin:
@@ -37,7 +42,7 @@ class StickyFiltersMixin:
             return HttpResponseRedirect(request.path)
         filters = request.GET.copy()
         filters.pop("page", None)
-        if any(filters.values()):
+        if any(v not in BLANK for v in filters.values()):
             request.session[key] = filters.urlencode()
         elif not request.GET and request.session.get(key):
             return HttpResponseRedirect(f"{request.path}?{request.session[key]}")
@@ -50,9 +55,14 @@ class PortalListView(StickyFiltersMixin, PortalPageMixin, FilterView):
     paginate_by = 50
     strict = False  # an invalid filter value shows the error and keeps the list unfiltered
 
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        yes_no_any(filterset.form)
+        return filterset
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filtered"] = any(v for k, v in self.request.GET.items() if k != "page")
+        context["filtered"] = any(v not in BLANK for k, v in self.request.GET.items() if k != "page")
         return context
 
 
@@ -62,6 +72,14 @@ class PortalDetailView(PortalPageMixin, DetailView):
 
 class PortalTemplateView(PortalPageMixin, TemplateView):
     pass
+
+
+def yes_no_any(form) -> None:
+    """Yes/no filters offer "Any · Yes · No" rather than Django's "Unknown · Yes · No"."""
+    for field in form.fields.values():
+        if isinstance(field.widget, NullBooleanSelect):
+            # "unknown" (not ""): NullBooleanSelect compares by substring, and "" is in every value.
+            field.widget.choices = [("unknown", _("Any")), ("true", _("Yes")), ("false", _("No"))]
 
 
 def local_today() -> dt.date:

@@ -43,3 +43,29 @@ def test_filters_are_remembered_per_user_session(client_as):
     url = reverse("telecom:number-list")
     client_as("marketer").get(url, {"q": "843"})
     assert client_as("marketer").get(url).status_code == 200  # a new session starts unfiltered
+
+
+def test_yes_no_filters_offer_any_instead_of_unknown(client_as):
+    page = client_as("marketer").get(reverse("telecom:number-list")).content.decode()
+    held = page.split('name="held"')[1].split("</select>")[0]
+    assert '<option value="unknown" selected>Any</option>' in held
+    assert '<option value="false">No</option>' in held
+    assert "Unknown" not in held
+
+
+def test_choosing_no_filters_the_list(client_as):
+    from apps.telecom.models import PhoneNumber
+    from tests.factories import PhoneNumberFactory
+
+    PhoneNumberFactory(status=PhoneNumber.Status.ACTIVE, number="+78432000777")
+    page = client_as("marketer").get(reverse("telecom:number-list"), {"held": "false"}).content.decode()
+    assert "+7 843 200-07-77" in page
+    assert 'value="false" selected' in page
+
+
+def test_applying_the_filters_all_left_at_any_remembers_nothing(client_as):
+    client = client_as("marketer")
+    url = reverse("telecom:number-list")
+    page = client.get(url, {"q": "", "city": "", "held": "unknown", "through_intermediary": "unknown"})
+    assert 'href="/numbers/?clear=1"' not in page.content.decode()  # nothing to clear
+    assert client.get(url).status_code == 200
