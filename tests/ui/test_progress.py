@@ -148,3 +148,26 @@ def test_the_final_summary_lists_counts_and_the_first_errors():
     assert "row 21" not in text
     assert "    … and 3 more" in text
     assert json.loads(summary.as_json())["counts"] == {"duplicates": 3, "imported": 1200}
+
+
+def test_import_inventory_draws_a_bar_sheet_by_sheet_on_a_terminal(db, tmp_path):
+    from django.core.management import call_command
+
+    from tests.ui.workbooks import write_workbook
+
+    out = FakeTerminal()
+    call_command("import_inventory", str(write_workbook(tmp_path / "inventory.xlsx")), stdout=out)
+    text = out.getvalue()
+    assert "\rImporting  [" in text
+    assert "100%  2/2  departments" in text
+    assert "Created 5, updated 0." in text
+
+
+def test_import_inventory_with_json_prints_only_json_even_on_a_terminal(db, tmp_path):
+    from django.core.management import call_command
+
+    from tests.ui.workbooks import write_workbook
+
+    out = FakeTerminal()
+    call_command("import_inventory", str(write_workbook(tmp_path / "inventory.xlsx")), "--json", stdout=out)
+    assert json.loads(out.getvalue())["created"] == 5
