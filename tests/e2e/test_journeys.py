@@ -113,9 +113,9 @@ def test_the_main_pages_have_no_serious_accessibility_violations(demo_data, logi
     assert_accessible(page)
 
 
-def test_the_contract_pages_have_no_serious_accessibility_violations(demo_data, login, page):
+def test_the_contract_and_risk_pages_have_no_serious_accessibility_violations(demo_data, login, page):
     login("lawyer")
-    for url in ["/contracts/", "/contracts/calendar/", "/contracts/health/"]:
+    for url in ["/contracts/", "/contracts/calendar/", "/contracts/health/", "/risk/", "/risk/policy/"]:
         page.goto(url)
         assert_accessible(page)
     page.goto("/contracts/")
@@ -169,3 +169,25 @@ def test_the_admin_sees_each_bad_row_of_a_workbook_and_nothing_is_imported(login
     assert_accessible(page)
     page.goto("/cities/")
     expect(page.get_by_text("No cities yet.")).to_be_visible()
+
+
+def test_the_lawyer_uploads_a_contract_and_sees_the_risky_clauses_highlighted(login, page, tmp_path):
+    from tests.contracts.factories import ContractFactory
+    from tests.risk.factories import OFFER
+
+    contract = ContractFactory(status="under_review", signed_on=None)
+    offer = tmp_path / "offer.txt"
+    offer.write_text(OFFER, encoding="utf-8")
+    login("lawyer")
+    page.goto(f"/contracts/{contract.pk}/")
+    page.get_by_label(re.compile("File")).set_input_files(offer)
+    page.get_by_role("button", name="Upload a new version").click()
+    expect(page.get_by_text(re.compile(r"Version 1 added"))).to_be_visible()
+    page.get_by_role("link", name="Risk review: highlighted clauses and findings").click()
+    page.get_by_role("button", name="Scan now").click()
+    marks = page.locator(".contract-text mark.risk")
+    expect(marks.first).to_be_visible()
+    assert marks.count() >= 2
+    expect(page.locator(".finding").first).to_be_visible()
+    expect(page.get_by_text(re.compile("cannot be approved"))).to_be_visible()
+    assert_accessible(page)

@@ -72,3 +72,17 @@ def test_the_dashboard_shows_the_items_with_their_counts_and_links(personas, cli
 def test_the_dashboard_says_when_nothing_needs_attention(client_as, personas):
     page = client_as("lawyer").get(reverse("dashboard")).content.decode()
     assert "Nothing needs your attention today." in page
+
+
+def test_open_high_risks_are_listed_for_the_lawyer_with_a_link_to_the_register(personas, client_as):
+    from tests.risk.factories import RiskFindingFactory
+
+    RiskFindingFactory(severity="high")
+    RiskFindingFactory(severity="critical")
+    RiskFindingFactory(severity="medium")  # does not block approval
+    RiskFindingFactory(severity="high", status="accepted_risk")  # decided
+    item = next(i for i in attention_items(personas["lawyer"], today=TODAY) if i.key == "risk.blocking")
+    assert item.count == 2
+    assert "risk.blocking" not in _keys(personas["marketer"])
+    page = client_as("lawyer").get(item.url)
+    assert page.status_code == 200
