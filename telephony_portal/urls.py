@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("apps.telecom.api.urls")),
     path("", include("apps.contracts.api.urls")),
     path("", include("apps.risk.api.urls")),
+    path("", include("apps.calls.api.urls")),
 ]
 
 urlpatterns = [
@@ -30,5 +31,6 @@ urlpatterns = [
     path("", include("apps.telecom.urls")),
     path("contracts/", include("apps.contracts.urls")),
     path("risk/", include("apps.risk.urls")),
+    path("", include("apps.calls.urls")),
     path("", include("apps.core.urls")),  # the inventory workbook upload page
 ]
