@@ -191,3 +191,22 @@ def test_the_lawyer_uploads_a_contract_and_sees_the_risky_clauses_highlighted(lo
     expect(page.locator(".finding").first).to_be_visible()
     expect(page.get_by_text(re.compile("cannot be approved"))).to_be_visible()
     assert_accessible(page)
+
+
+def test_the_accountant_uploads_a_call_file_and_watches_the_import_finish(login, page):
+    from django.conf import settings as django_settings
+
+    from tests.calls.factories import SourceFactory
+
+    SourceFactory(slug="asterisk-kzn", name="Asterisk Казань")
+    call_file = django_settings.BASE_DIR / "fixtures" / "cdr" / "asterisk" / "smallcdr.csv"
+    login("accounting")
+    page.goto("/calls/upload/")
+    page.get_by_label("Source").select_option(label="Asterisk Казань")
+    page.get_by_label("Call-record file").set_input_files(call_file)
+    page.get_by_role("button", name="Upload and import").click()
+    expect(page.get_by_role("heading", name=re.compile(r"Import run #\d+"))).to_be_visible()
+    expect(page.locator("#run-progress")).to_have_attribute("value", "100")
+    expect(page.locator("#run-status")).to_have_text("Succeeded")
+    assert int(page.locator("#run-read").inner_text()) > 0
+    assert_accessible(page)
