@@ -5,6 +5,7 @@ DEBUG=False: the secure defaults (HTTPS only, secure cookies, HSTS) follow from 
 to run without SECRET_KEY, ALLOWED_HOSTS and a PostgreSQL DATABASE_URL. Every variable is in .env.example.
 """
 
+import zoneinfo
 from pathlib import Path
 
 import environ
@@ -56,6 +57,8 @@ INSTALLED_APPS = [
     "apps.contracts",
     "apps.risk",
     "apps.calls",
+    "apps.billing",
+    "apps.rollout",
 ]
 
 MIDDLEWARE = [
@@ -205,6 +208,9 @@ SPECTACULAR_SETTINGS = {
         "RiskFindingStatusEnum": "apps.risk.models.RiskFinding.Status",
         "RiskDirectionEnum": "apps.risk.models.Direction",
         "CallDirectionEnum": "apps.calls.models.CallRecord.Direction",
+        "RolloutPhaseStatusEnum": "apps.rollout.models.RolloutPhase.Status",
+        "MigrationItemStatusEnum": "apps.rollout.models.MigrationItem.Status",
+        "ProviderSelectionKindEnum": "apps.rollout.models.ProviderSelection.Kind",
     },
 }
 
@@ -233,6 +239,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "risk-scan-new-documents": {"task": "apps.risk.tasks.scan_new_documents", "schedule": 60.0},
 }
 CELERY_BEAT_SCHEDULE["calls-pull-due-sources"] = {"task": "calls.pull_due_sources", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["billing-rate-new-calls"] = {"task": "billing.rate_new_calls", "schedule": 600.0}
+CELERY_BEAT_SCHEDULE["billing-email-closed-month"] = {
+    "task": "billing.email_closed_month",
+    "schedule": crontab(hour=4, minute=30),  # 07:30 Moscow
+}
 
 CACHES = {
     "default": (
@@ -245,6 +256,15 @@ CACHES = {
 # Portal
 PORTAL_DEFAULT_CURRENCY = "RUB"
 PORTAL_DEFAULT_REGION = "RU"  # region used to parse national phone numbers such as 8 (843) ...
+# Billing: calendar months of the cost reports are in this zone; VAT for fees no contract names.
+PORTAL_REPORTING_TIMEZONE = env.str("PORTAL_REPORTING_TIMEZONE", default="Europe/Moscow")
+PORTAL_DEFAULT_VAT_RATE = env.str("PORTAL_DEFAULT_VAT_RATE", default="22.00")
+try:
+    zoneinfo.ZoneInfo(PORTAL_REPORTING_TIMEZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+    raise ImproperlyConfigured(
+        f"PORTAL_REPORTING_TIMEZONE={PORTAL_REPORTING_TIMEZONE!r} is not a time zone"
+    ) from exc
 PORTAL_COMPANY_NAME = env.str("PORTAL_COMPANY_NAME", default="Our company")
 PORTAL_NOTICE_WINDOW_DAYS = env.int("PORTAL_NOTICE_WINDOW_DAYS", default=30)  # contracts digest + register
 PORTAL_MAX_DOCUMENT_BYTES = env.int("PORTAL_MAX_DOCUMENT_BYTES", default=20 * 1024 * 1024)
@@ -264,5 +284,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # its INFO lines narrate every PDF's layout steps
+    },
 }

@@ -14,6 +14,8 @@ api_v1 = [
     path("", include("apps.contracts.api.urls")),
     path("", include("apps.risk.api.urls")),
     path("", include("apps.calls.api.urls")),
+    path("", include("apps.billing.api.urls")),
+    path("", include("apps.rollout.api.urls")),
 ]
 
 urlpatterns = [
@@ -32,5 +34,7 @@ urlpatterns = [
     path("contracts/", include("apps.contracts.urls")),
     path("risk/", include("apps.risk.urls")),
     path("", include("apps.calls.urls")),
+    path("", include("apps.billing.urls")),
+    path("rollout/", include("apps.rollout.urls")),
     path("", include("apps.core.urls")),  # the inventory workbook upload page
 ]
