@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from apps.accounts.views import language_switch
 from apps.core.views import api_root
 
 api_v1 = [
@@ -20,7 +21,7 @@ api_v1 = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("apps.accounts.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language_switch, name="set_language"),  # set_language + User.language
     path("api/v1/", include(api_v1)),
     path("api/schema/", login_required(SpectacularAPIView.as_view()), name="api-schema"),
     path(
@@ -35,4 +36,5 @@ urlpatterns = [
     path("", include("apps.calls.urls")),
     path("", include("apps.billing.urls")),
     path("rollout/", include("apps.rollout.urls")),
+    path("", include("apps.core.urls")),  # the inventory workbook upload page
 ]

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .roles import GROUP_NAMES, ROLE_BY_GROUP
+from .roles import GROUP_NAMES, ROLE_BY_GROUP, Role
 
 
 class User(AbstractUser):
@@ -25,6 +25,10 @@ class User(AbstractUser):
             names = self.groups.values_list("name", flat=True) if self.pk else []
             self._role_cache = sorted(ROLE_BY_GROUP[n] for n in names if n in ROLE_BY_GROUP)
         return self._role_cache
+
+    def role_labels(self) -> list[str]:
+        """The roles as people read them, in the active language ("Бухгалтерия")."""
+        return [str(Role(name).label) for name in self.role_names()]
 
     def has_role(self, role: str) -> bool:
         return self.is_superuser or role in self.role_names()

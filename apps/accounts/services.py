@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .models import User
 from .roles import GROUP_NAMES, Role
@@ -21,4 +24,16 @@ def user_ensure(*, username: str, password: str, role: str, **fields) -> User:
     user.set_password(password)
     user.save()
     user.groups.set([Group.objects.get(name=GROUP_NAMES[role])])
+    return user
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """Remember the interface language the user picked; it applies from their next sign-in on."""
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise ValidationError(
+            {"language": _("%(value)s is not a language of the portal.") % {"value": language}}
+        )
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
     return user

@@ -15,6 +15,7 @@ import csv
 import importlib
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -360,8 +361,13 @@ def _import_sheet(sheet: Sheet, resource_class, outcome: WorkbookResult) -> None
     outcome.unchanged += counts["unchanged"]
 
 
-def workbook_import(*, path: str | Path, dry_run: bool = False) -> WorkbookResult:
-    """Import an inventory workbook; write everything, or — on any bad row, or a dry run — nothing."""
+def workbook_import(
+    *, path: str | Path, dry_run: bool = False, on_sheet: Callable[[str, int, int], None] | None = None
+) -> WorkbookResult:
+    """Import an inventory workbook; write everything, or — on any bad row, or a dry run — nothing.
+
+    `on_sheet(sheet_name, sheets_done, sheets_total)` is called after each sheet (a progress bar's hook).
+    """
     outcome = WorkbookResult(dry_run=dry_run)
     try:
         sheets = read_workbook(path)
@@ -387,10 +393,12 @@ def workbook_import(*, path: str | Path, dry_run: bool = False) -> WorkbookResul
             )
         )
         return outcome
+    present = [(name, resource_class) for name, resource_class in declared if name in by_name]
     with transaction.atomic():
-        for name, resource_class in declared:
-            if name in by_name:
-                _import_sheet(by_name[name], resource_class, outcome)
+        for done, (name, resource_class) in enumerate(present, start=1):
+            _import_sheet(by_name[name], resource_class, outcome)
+            if on_sheet is not None:
+                on_sheet(name, done, len(present))
         if outcome.errors or dry_run:
             transaction.set_rollback(True)
     if outcome.errors:

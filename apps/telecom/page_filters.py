@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.company.models import City, Department
-from apps.core.pages import search_q
+from apps.core.pages import local_today, search_q
 
-from .models import Device, Line, PhoneNumber, Provider
+from .models import Device, Line, NumberAssignment, PhoneNumber, Provider
+
+
+def held_on(queryset, day: dt.date, *, held: bool = True):
+    """Numbers that a salon holds on `day` (held=True), or that nobody holds (held=False)."""
+    assignment = NumberAssignment.objects.effective_on(day).filter(number=OuterRef("pk"))
+    return queryset.filter(Exists(assignment) if held else ~Exists(assignment))
 
 
 def phone_digits(value: str) -> str:
@@ -34,10 +42,14 @@ class NumberPageFilter(django_filters.FilterSet):
     through_intermediary = django_filters.BooleanFilter(
         field_name="intermediary", lookup_expr="isnull", exclude=True, label=_("Through an intermediary")
     )
+    held = django_filters.BooleanFilter(method="filter_held", label=_("Held by a salon today"))
 
     class Meta:
         model = PhoneNumber
-        fields = ["q", "city", "kind", "status", "carrier", "intermediary", "through_intermediary"]
+        fields = ["q", "city", "kind", "status", "carrier", "intermediary", "through_intermediary", "held"]
+
+    def filter_held(self, queryset, name, value):
+        return held_on(queryset, local_today(), held=value)
 
     def search(self, queryset, name, value):
         digits = phone_digits(value)

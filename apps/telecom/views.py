@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.company.views import cities_with_counts
+from apps.core.attention import attention_items
+from apps.core.charts import PALETTE, bar_chart, heatmap
 from apps.core.dates import in_zone
-from apps.core.pages import PortalDetailView, PortalListView, PortalTemplateView, local_today
+from apps.core.pages import (
+    PortalDetailView,
+    PortalListView,
+    PortalTemplateView,
+    StickyFiltersMixin,
+    local_today,
+)
 
 from .at_risk import numbers_at_risk_report
 from .models import CallRoute, Device, Extension, Line, NumberAssignment, PhoneNumber, Provider
@@ -20,8 +29,45 @@ from .page_filters import (
 )
 
 
+def dashboard_charts(cities, at_risk) -> dict:
+    """Numbers per city, at-risk numbers per intermediary, and who each city's numbers depend on."""
+    direct = _("direct")
+    per_city = [(city.name, city.number_count) for city in cities if city.number_count]
+    dependence = (
+        PhoneNumber.objects.active()
+        .values_list("city__name", "intermediary__name")
+        .annotate(n=Count("pk"))
+        .order_by("city__name", "intermediary__name")
+    )
+    columns = sorted({name or direct for _city, name, _n in dependence}, key=lambda c: (c != direct, c))
+    rows = sorted({city for city, _name, _n in dependence})
+    grid = {(city, name or direct): n for city, name, n in dependence}
+    return {
+        "per_city": bar_chart(
+            title=_("Numbers in use per city"),
+            items=per_city,
+            empty_text=_("No numbers in use yet."),
+        ),
+        "at_risk": bar_chart(
+            title=_("Numbers at risk per intermediary"),
+            description=_("Numbers we would lose if we left each intermediary."),
+            items=[(s.intermediary.name, s.count) for s in at_risk.by_intermediary],
+            colour=PALETTE[1],
+            empty_text=_("No number is held through an intermediary."),
+        ),
+        "dependence": heatmap(
+            title=_("Whom each city's numbers depend on"),
+            description=_("Numbers in use per city: direct from the operator, or per intermediary."),
+            rows=rows,
+            columns=columns,
+            values=[[grid.get((row, column)) for column in columns] for row in rows],
+            empty_text=_("No numbers in use yet."),
+        ),
+    }
+
+
 class DashboardView(PortalTemplateView):
-    """What the portal knows at a glance: counts, the numbers at risk, the cities."""
+    """What needs attention today, then the portal at a glance: counts, charts, the cities."""
 
     permission_required = "company.view_city"
     template_name = "telecom/dashboard.html"
@@ -33,11 +79,13 @@ class DashboardView(PortalTemplateView):
         user = self.request.user
         context["cities"] = list(cities_with_counts())
         context["department_count"] = Department.objects.active().count()
+        context["attention"] = attention_items(user)
         if user.has_perm("telecom.view_phonenumber"):
             numbers = PhoneNumber.objects.active()
             context["number_count"] = numbers.count()
             context["direct_count"] = numbers.filter(intermediary__isnull=True).count()
-            context["at_risk"] = numbers_at_risk_report()
+            context["at_risk"] = at_risk = numbers_at_risk_report()
+            context["charts"] = dashboard_charts(context["cities"], at_risk)
         if user.has_perm("telecom.view_device"):
             context["device_count"] = Device.objects.exclude(status=Device.Status.RETIRED).count()
         if user.has_perm("telecom.view_line"):
@@ -100,7 +148,7 @@ class NumberDetailView(PortalDetailView):
         return context
 
 
-class NumbersAtRiskView(PortalTemplateView):
+class NumbersAtRiskView(StickyFiltersMixin, PortalTemplateView):
     """Every active number rented through an intermediary, by city and intermediary, with fees."""
 
     permission_required = "telecom.view_phonenumber"

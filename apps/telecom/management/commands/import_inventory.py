@@ -6,6 +6,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from apps.core.progress import terminal_progress
 from apps.core.workbook import workbook_import
 
 
@@ -23,7 +24,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, path, dry_run, json: bool = False, **options):
-        result = workbook_import(path=path, dry_run=dry_run)
+        # A bar on a terminal (sheet by sheet); nothing in a pipe, a log or with --json.
+        with terminal_progress(self.stdout, total=None, label="Importing", enabled=not json) as bar:
+
+            def on_sheet(name: str, done: int, total: int) -> None:
+                bar.total = total
+                bar.advance(message=name)
+
+            result = workbook_import(path=path, dry_run=dry_run, on_sheet=on_sheet)
         if json:
             self.stdout.write(_dumps(result.as_dict()))
         else:
