@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from apps.accounts.roles import Role
+
+# CI replays the same examples every run (a red build must mean a regression, not a lucky draw);
+# locally hypothesis keeps exploring new inputs.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 ROLES = list(Role.values)  # accounting, marketer, lawyer, admin
 PASSWORD = "Test-pass-1234"

@@ -104,3 +104,10 @@ def test_durations_of_any_shape(text, fmt):
         assert parse_duration(text, "duration", fmt) >= 0
     except RowInvalid as exc:
         assert "duration" in exc.messages[0]
+
+
+def test_zadarma_date_at_the_edge_of_the_calendar_is_a_clear_rejection():
+    # Year 1 in a zone east of UTC cannot be expressed in UTC: a reason, not an OverflowError.
+    payload = {"stats": [{"id": "1", "callstart": "0001-01-01 00:00:00", "billseconds": "1"}]}
+    (row,) = ZadarmaConnector(Context()).read_file(io.BytesIO(json.dumps(payload).encode()))
+    assert "out of range" in row.reason

@@ -195,10 +195,14 @@ def parse_local(value: str, name: str, tz: zoneinfo.ZoneInfo, *, required: bool 
         naive = dt.datetime.fromisoformat(text)
     except ValueError:
         raise RowInvalid(f"{name}: {value!r} is not a date and time (YYYY-MM-DD HH:MM:SS)") from None
-    if naive.tzinfo is not None:
-        return naive.astimezone(UTC)
-    # The zone's offset is looked up once per local hour (offsets change on hour boundaries).
-    return (naive - _utc_offset(tz, naive.replace(minute=0, second=0, microsecond=0))).replace(tzinfo=UTC)
+    try:
+        if naive.tzinfo is not None:
+            return naive.astimezone(UTC)
+        # The zone's offset is looked up once per local hour (offsets change on hour boundaries).
+        offset = _utc_offset(tz, naive.replace(minute=0, second=0, microsecond=0))
+        return (naive - offset).replace(tzinfo=UTC)
+    except OverflowError:
+        raise RowInvalid(f"{name}: {value!r} is out of range") from None
 
 
 @lru_cache(maxsize=16384)

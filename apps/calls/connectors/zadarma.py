@@ -149,6 +149,8 @@ class ZadarmaConnector(Connector):
             return dt.datetime.fromisoformat(text).replace(tzinfo=self.tz).astimezone(UTC)
         except ValueError:
             raise RowInvalid(f"callstart: {text!r} is not YYYY-MM-DD HH:MM:SS") from None
+        except OverflowError:
+            raise RowInvalid(f"callstart: {text!r} is out of range") from None
 
     def _stat_row(self, item, n: int) -> CallRow | Rejected:
         try:
