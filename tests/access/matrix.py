@@ -26,6 +26,8 @@ class Route:
     401/403 for the API). `write`: roles that may POST (list routes) or PATCH (detail routes) —
     allowed means "not refused" (the payload may still be invalid: 400); refused means 403.
     `kwargs` builds the URL arguments (it may create objects). `skip` says why a route is not probed.
+    `out_of_scope(role)` (optional, detail routes of scoped querysets) builds kwargs of an object outside
+    the role's scope, or returns None when the role sees everything.
     """
 
     name: str
@@ -36,6 +38,9 @@ class Route:
     query: str = ""
     skip: str = ""
     write_method: str = field(default="")
+    # Object-level scope: role → URL kwargs of an object that role must not see (its detail answers 404,
+    # never 403, so existence does not leak). Roles absent from the dict see every object.
+    out_of_scope: Callable[[str], dict] | None = None
 
 
 def all_routes() -> dict[str, Route]:
