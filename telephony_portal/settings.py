@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     # Ours, in dependency order (DESIGN.md): an app imports only apps above it.
     "apps.core",
     "apps.accounts",
+    "apps.audit",
     "apps.company",
     "apps.telecom",
 ]
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "apps.core.audit.AuditContextMiddleware",
 ]
 
 ROOT_URLCONF = "telephony_portal.urls"
@@ -225,6 +227,13 @@ CACHES = {
 # Portal
 PORTAL_DEFAULT_CURRENCY = "RUB"
 PORTAL_DEFAULT_REGION = "RU"  # region used to parse national phone numbers such as 8 (843) ...
+# Fernet keys for secrets at rest (apps.core.crypto), newest first; never SECRET_KEY. The older single-key
+# name PORTAL_ENCRYPTION_KEY is still read. Blank in development = a public DEV-ONLY key.
+PORTAL_ENCRYPTION_KEYS = env.list(
+    "PORTAL_ENCRYPTION_KEYS", default=env.list("PORTAL_ENCRYPTION_KEY", default=[])
+)
+if PRODUCTION and not PORTAL_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("PORTAL_ENCRYPTION_KEYS (Fernet keys) must be set when DEBUG is off")
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 

@@ -1,0 +1,33 @@
+"""System checks for the security infrastructure: bad configuration fails `manage.py check` loudly."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+
+
+@checks.register(checks.Tags.security)
+def check_encryption_keys(app_configs=None, **kwargs):
+    from . import crypto
+
+    try:
+        keys = crypto.configured_keys()
+        crypto.fernet()
+    except ImproperlyConfigured as exc:
+        return [checks.Error(str(exc), id="core.E001")]
+    if getattr(settings, "PRODUCTION", False) and crypto.dev_only_key() in keys:
+        return [
+            checks.Error("the public DEV-ONLY encryption key is configured in production", id="core.E002")
+        ]
+    return []
+
+
+@checks.register()
+def check_audit_sink(app_configs=None, **kwargs):
+    from . import audit
+
+    if audit.registry() and not audit.has_sink():
+        names = sorted(m._meta.label for m in audit.registry())
+        return [checks.Error(f"audited models {names} but no audit sink: add apps.audit", id="core.E003")]
+    return []
