@@ -60,3 +60,26 @@ def all_routes() -> dict[str, Route]:
 
 def roles(*names: str) -> frozenset[str]:
     return frozenset(names)
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A place a credential is stored, and how to plant a canary there (for the canary test).
+
+    `field` is "app_label.Model.field"; `store(canary)` saves an object holding the canary as its secret.
+    Every encrypted field of every installed app (apps.core.crypto) must have a row: list yours as
+    `SECRETS = [Secret(...)]` in your tests/access/routes_<app>.py.
+    """
+
+    field: str
+    store: Callable[[str], None]
+
+
+def all_secrets() -> list[Secret]:
+    import tests.access as package
+
+    found: list[Secret] = []
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.startswith("routes_"):
+            found += getattr(importlib.import_module(f"tests.access.{info.name}"), "SECRETS", [])
+    return found
