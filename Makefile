@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint venv migrate seed bench clean worker beat
+.PHONY: run test lint venv migrate seed bench clean worker beat eval-risk
 
 venv: $(STAMP)
 
@@ -34,6 +34,10 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Clause-risk scanner quality: per-code P/R/F1 on the English benchmark (test split) and the Russian gold set.
+eval-risk: venv
+	$(BIN)/python manage.py eval_risk $(EVAL_ARGS)
 
 worker: venv
 	$(BIN)/celery -A telephony_portal worker -l info

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "apps.audit",
     "apps.company",
     "apps.telecom",
+    "apps.risk",
 ]
 
 MIDDLEWARE = [
