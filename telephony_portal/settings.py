@@ -235,6 +235,9 @@ PORTAL_ENCRYPTION_KEYS = env.list(
 )
 if PRODUCTION and not PORTAL_ENCRYPTION_KEYS:
     raise ImproperlyConfigured("PORTAL_ENCRYPTION_KEYS (Fernet keys) must be set when DEBUG is off")
+# Hosts exempt from the outbound-address rules of apps.core.netguard (http allowed, private addresses
+# allowed): the tests' fake servers. Leave empty in production.
+PORTAL_OUTBOUND_TEST_HOSTS = env.list("PORTAL_OUTBOUND_TEST_HOSTS", default=[])
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 

@@ -31,3 +31,12 @@ def check_audit_sink(app_configs=None, **kwargs):
         names = sorted(m._meta.label for m in audit.registry())
         return [checks.Error(f"audited models {names} but no audit sink: add apps.audit", id="core.E003")]
     return []
+
+
+@checks.register(checks.Tags.security)
+def check_defusedxml(app_configs=None, **kwargs):
+    from .files import defusedxml_active
+
+    if not defusedxml_active():
+        return [checks.Error("openpyxl would parse XLSX without defusedxml: install it", id="core.E004")]
+    return []
