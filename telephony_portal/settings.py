@@ -8,6 +8,7 @@ to run without SECRET_KEY, ALLOWED_HOSTS and a PostgreSQL DATABASE_URL. Every va
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "apps.audit",
     "apps.company",
     "apps.telecom",
+    "apps.contracts",
     "apps.risk",
 ]
 
@@ -196,6 +198,9 @@ SPECTACULAR_SETTINGS = {
         "DeviceKindEnum": "apps.telecom.models.Device.Kind",
         "DeviceStatusEnum": "apps.telecom.models.Device.Status",
         "CallRouteKindEnum": "apps.telecom.models.CallRoute.Kind",
+        "ContractKindEnum": "apps.contracts.models.Contract.Kind",
+        "ContractDocumentKindEnum": "apps.contracts.models.ContractDocument.Kind",
+        "RecurringChargeKindEnum": "apps.contracts.models.RecurringCharge.Kind",
     },
 }
 
@@ -215,7 +220,12 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=55 * 60)
 # Visibility timeout above the hard time limit, so a long task is not redelivered while it runs.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "contracts-notice-digest": {
+        "task": "apps.contracts.tasks.send_notice_digest",
+        "schedule": crontab(hour=5, minute=0),  # 08:00 Moscow: before the lawyers' working day
+    },
+}
 
 CACHES = {
     "default": (
@@ -238,6 +248,11 @@ if PRODUCTION and not PORTAL_ENCRYPTION_KEYS:
 # Hosts exempt from the outbound-address rules of apps.core.netguard (http allowed, private addresses
 # allowed): the tests' fake servers. Leave empty in production.
 PORTAL_OUTBOUND_TEST_HOSTS = env.list("PORTAL_OUTBOUND_TEST_HOSTS", default=[])
+PORTAL_COMPANY_NAME = env.str("PORTAL_COMPANY_NAME", default="Our company")
+PORTAL_NOTICE_WINDOW_DAYS = env.int("PORTAL_NOTICE_WINDOW_DAYS", default=30)  # contracts digest + register
+PORTAL_MAX_DOCUMENT_BYTES = env.int("PORTAL_MAX_DOCUMENT_BYTES", default=20 * 1024 * 1024)
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 

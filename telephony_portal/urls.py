@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("apps.audit.api.urls")),
     path("", include("apps.company.api.urls")),
     path("", include("apps.telecom.api.urls")),
+    path("", include("apps.contracts.api.urls")),
 ]
 
 urlpatterns = [
@@ -26,4 +27,5 @@ urlpatterns = [
     ),
     path("", include("apps.company.urls")),
     path("", include("apps.telecom.urls")),
+    path("contracts/", include("apps.contracts.urls")),
 ]
