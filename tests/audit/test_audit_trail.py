@@ -110,8 +110,10 @@ def test_masked_fields_are_recorded_as_changed_without_their_values():
     assert "SECRET-CANARY" not in str(list(AuditEvent.objects.values()))
 
 
-def test_numbers_and_assignments_are_audited():
-    assert {PhoneNumber, NumberAssignment} <= set(audit.registry())
+def test_numbers_assignments_contracts_and_tariffs_are_audited():
+    from apps.contracts.models import Contract, Rate, RecurringCharge, Tariff
+
+    assert {PhoneNumber, NumberAssignment, Contract, Tariff, Rate, RecurringCharge} <= set(audit.registry())
 
 
 def test_no_role_can_add_change_or_delete_an_event_through_the_api(api_as):
