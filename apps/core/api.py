@@ -60,6 +60,9 @@ def exception_handler(exc, context):
     """
     if isinstance(exc, DjangoValidationError):
         exc = DRFValidationError(_django_errors(exc))
+    if isinstance(exc, OverflowError):
+        # A filter or id beyond what the database can hold (SQLite: 64-bit); found by the API fuzzer.
+        exc = DRFValidationError({"detail": "A number in the request is out of range."})
     if isinstance(exc, ProtectedError):
         return Response({"detail": _protected_message(exc)}, status=status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)
