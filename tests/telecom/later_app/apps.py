@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LaterAppConfig(AppConfig):
+    name = "tests.telecom.later_app"
+    label = "later_app"
