@@ -209,12 +209,16 @@ def _mask(model, changes: dict[str, list]) -> dict[str, list]:
 
 def _emit(action: str, model, instance, changes: dict[str, list]) -> None:
     record_event(
-        action=action,
-        model=model,
-        object_id=str(instance.pk),
-        object_repr=str(instance)[:200],
-        changes=changes,
+        action=action, model=model, object_id=str(instance.pk), object_repr=_repr(instance), changes=changes
     )
+
+
+def _repr(instance) -> str:
+    # __str__ is the model's business; a half-typed instance (a date still a string) must not break a save.
+    try:
+        return str(instance)[:200]
+    except Exception:
+        return f"{instance._meta.verbose_name} #{instance.pk}"
 
 
 def record_event(*, action: str, model, object_id: str, object_repr: str, changes: dict[str, list]) -> None:

@@ -68,7 +68,7 @@ def _chunks(stream) -> Iterator[bytes]:
 
 
 def _mib(n: int) -> str:
-    return f"{n / 2**20:.0f} MiB"
+    return f"{n / 2**20:.0f} MiB" if n >= 2**20 else f"{n / 1024:.0f} KiB"
 
 
 def sniff(head: bytes) -> str:
@@ -127,7 +127,8 @@ def check_zip_archive(
         raise FileRejected(name, f"{len(entries)} parts inside (at most {max_entries}).")
     unpacked = sum(e.file_size for e in entries)
     if unpacked > max_unpacked:
-        raise FileRejected(name, f"unpacks to {_mib(unpacked)} (at most {_mib(max_unpacked)}).")
+        limit = _mib(max_unpacked)
+        raise FileRejected(name, f"unpacks to {_mib(unpacked)}: too large to import (at most {limit}).")
     for entry in entries:
         path = PurePosixPath(entry.filename)
         if path.is_absolute() or ".." in path.parts:
