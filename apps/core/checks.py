@@ -40,3 +40,29 @@ def check_defusedxml(app_configs=None, **kwargs):
     if not defusedxml_active():
         return [checks.Error("openpyxl would parse XLSX without defusedxml: install it", id="core.E004")]
     return []
+
+
+@checks.register(checks.Tags.admin, checks.Tags.security)
+def check_import_export_admins(app_configs=None, **kwargs):
+    """Every import-export admin offers only the checked/safe formats (apps.core.admin.SafeFormatsMixin)."""
+    from django.contrib import admin
+    from import_export.mixins import BaseImportExportMixin
+
+    from .exports import SafeCSV, SafeXLSX
+
+    errors = []
+    for model, model_admin in admin.site._registry.items():
+        if not isinstance(model_admin, BaseImportExportMixin):
+            continue
+        formats = model_admin.get_export_formats()
+        unsafe = [f.__name__ for f in formats if not issubclass(f, SafeCSV | SafeXLSX)]
+        if unsafe:
+            errors.append(
+                checks.Error(
+                    f"{type(model_admin).__name__} exports {unsafe} without formula neutralisation",
+                    hint="put apps.core.admin.SafeFormatsMixin first in its bases",
+                    obj=model,
+                    id="core.E005",
+                )
+            )
+    return errors

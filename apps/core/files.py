@@ -100,8 +100,10 @@ def check_content_matches(name: str, head: bytes) -> str:
     if kind != expected:
         said = {"zip": "a zip archive", "ole": "an old Office file", "pdf": "a PDF", "html": "a web page",
                 "binary": "binary data", "text": "plain text"}[kind]  # fmt: skip
+        article = "an" if suffix[1:2] in "aeiox" else "a"
+        noun = "workbook" if suffix in (".xlsx", ".xls") else "file"
         raise FileRejected(
-            name, f"the name says {suffix} but the content is {said}; export it again as {suffix}."
+            name, f"not {article} {suffix} {noun} (its content is {said}); save it again as {suffix}."
         )
     return suffix
 

@@ -202,3 +202,57 @@ def test_a_pdf_fetches_our_static_files_and_nothing_else(tmp_path):
         "https://portal.invalid/settings.py",
         "file:///etc/hostname",
     }
+
+
+def test_every_import_export_admin_offers_only_checked_and_formula_safe_formats():
+    from apps.core.checks import check_import_export_admins
+
+    assert check_import_export_admins() == []
+
+
+def test_an_admin_exporting_plain_csv_fails_the_system_check(monkeypatch):
+    from django.contrib import admin
+    from import_export.formats.base_formats import CSV
+
+    from apps.core.checks import check_import_export_admins
+    from apps.telecom.models import PhoneNumber
+
+    monkeypatch.setattr(type(admin.site._registry[PhoneNumber]), "export_formats", [CSV])
+    assert [e.id for e in check_import_export_admins()] == ["core.E005"]
+
+
+@pytest.mark.django_db
+def test_an_admin_export_of_numbers_neutralises_formulas(client_as):
+    from django.urls import reverse
+
+    from tests.factories import PhoneNumberFactory
+
+    PhoneNumberFactory(notes='=HYPERLINK("http://evil.example/","click")')
+    fields = ["number", "notes"]
+    data = {"format": "0", "resource": "0", **{f"phonenumberresource_{f}": "on" for f in fields}}
+    response = client_as("admin").post(reverse("admin:telecom_phonenumber_export"), data)
+    assert response.status_code == 200, response.content[:300]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+    cells = [cell for row in rows for cell in row if "HYPERLINK" in cell]
+    assert cells == ['\'=HYPERLINK("http://evil.example/","click")']
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("numbers.xlsx", b"<!DOCTYPE html><html>login page</html>", "a web page"),
+        ("numbers.csv", _zip({"xl/workbook.xml": b"<w/>"}), "a zip archive"),
+    ],
+)
+def test_an_admin_upload_whose_content_contradicts_its_name_is_refused(client_as, name, content, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from apps.telecom.models import PhoneNumber
+
+    data = {"import_file": SimpleUploadedFile(name, content), "resource": "0"}
+    data["format"] = "1" if name.endswith("xlsx") else "0"
+    response = client_as("admin").post(reverse("admin:telecom_phonenumber_import"), data)
+    assert message in response.content.decode()
+    assert PhoneNumber.objects.count() == 0
