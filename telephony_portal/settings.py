@@ -201,6 +201,7 @@ SPECTACULAR_SETTINGS = {
         "ContractKindEnum": "apps.contracts.models.Contract.Kind",
         "ContractDocumentKindEnum": "apps.contracts.models.ContractDocument.Kind",
         "RecurringChargeKindEnum": "apps.contracts.models.RecurringCharge.Kind",
+        "RiskFindingStatusEnum": "apps.risk.models.RiskFinding.Status",
     },
 }
 
@@ -225,6 +226,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "apps.contracts.tasks.send_notice_digest",
         "schedule": crontab(hour=5, minute=0),  # 08:00 Moscow: before the lawyers' working day
     },
+    # Every new contract document version is scanned for risky clauses (a lost enqueue is caught here).
+    "risk-scan-new-documents": {"task": "apps.risk.tasks.scan_new_documents", "schedule": 60.0},
 }
 
 CACHES = {
@@ -251,6 +254,9 @@ PORTAL_OUTBOUND_TEST_HOSTS = env.list("PORTAL_OUTBOUND_TEST_HOSTS", default=[])
 PORTAL_COMPANY_NAME = env.str("PORTAL_COMPANY_NAME", default="Our company")
 PORTAL_NOTICE_WINDOW_DAYS = env.int("PORTAL_NOTICE_WINDOW_DAYS", default=30)  # contracts digest + register
 PORTAL_MAX_DOCUMENT_BYTES = env.int("PORTAL_MAX_DOCUMENT_BYTES", default=20 * 1024 * 1024)
+# Checks a contract must pass to move to "approved" (dotted paths, called from Contract.clean()); the
+# contracts app cannot import the later risk app, so the check is named here.
+PORTAL_CONTRACT_APPROVAL_CHECKS = ["apps.risk.services.contract_approval_check"]
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
 IMPORT_EXPORT_USE_TRANSACTIONS = True

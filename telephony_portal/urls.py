@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("apps.company.api.urls")),
     path("", include("apps.telecom.api.urls")),
     path("", include("apps.contracts.api.urls")),
+    path("", include("apps.risk.api.urls")),
 ]
 
 urlpatterns = [
@@ -28,4 +29,5 @@ urlpatterns = [
     path("", include("apps.company.urls")),
     path("", include("apps.telecom.urls")),
     path("contracts/", include("apps.contracts.urls")),
+    path("risk/", include("apps.risk.urls")),
 ]

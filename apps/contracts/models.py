@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.audit import audited
@@ -226,6 +227,9 @@ class Contract(TimeStampedModel):
         if self.status == self.Status.SIGNED and not self.signed_on:
             raise ValidationError({"signed_on": _("A signed contract needs its signing date.")})
         self._check_parent_chain()
+        # Later apps (risk) veto a status change through settings, so contracts never imports them.
+        for check in settings.PORTAL_CONTRACT_APPROVAL_CHECKS:
+            import_string(check)(self)
 
     def _check_parent_chain(self) -> None:
         seen = {self.pk} if self.pk else set()

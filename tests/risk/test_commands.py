@@ -1,10 +1,12 @@
-import importlib.util
 import json
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+
+from apps.core.documents import extract_text
+from tests.contracts.documents import make_docx, make_pdf
 
 FINDING_KEYS = {
     "code",
@@ -87,13 +89,38 @@ def test_an_unsupported_file_type_is_refused(tmp_path):
         run("scan_contract", str(path))
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("apps.core.documents") is not None, reason="text extraction is installed"
+DOCX_CLAUSES = (
+    "ДОГОВОР об оказании услуг связи",
+    "4.2. Оператор вправе в любое время в одностороннем порядке изменять тарифы без уведомления Абонента.",
+    "5.1. За просрочку оплаты Абонент уплачивает пени в размере 1 % от суммы долга за каждый день просрочки.",
 )
-def test_pdf_without_the_extraction_module_says_so(tmp_path):
+
+
+def test_scan_contract_reads_a_docx_through_the_document_extractor(tmp_path):
+    path = tmp_path / "contract.docx"
+    path.write_bytes(make_docx(*DOCX_CLAUSES))
+    payload = json.loads(run("scan_contract", str(path), "--json"))
+    text, _kind = extract_text(path.read_bytes(), path.name)
+    found = {(f["code"], f["clause"], f["severity"]) for f in payload["findings"]}
+    assert ("PRICE_CHANGE_UNILATERAL", "4.2", "critical") in found
+    assert ("PENALTY", "5.1", "critical") in found
+    for finding in payload["findings"]:
+        assert text[finding["start"] : finding["end"]] == finding["quote"]
+
+
+def test_scan_contract_reads_a_pdf_through_the_document_extractor(tmp_path):
     path = tmp_path / "contract.pdf"
-    path.write_bytes(b"%PDF-1.4\n")
-    with pytest.raises(CommandError, match="PDF/DOCX extraction not available"):
+    path.write_bytes(make_pdf("За просрочку оплаты Абонент уплачивает пени 0,3 % за каждый день просрочки."))
+    payload = json.loads(run("scan_contract", str(path), "--json"))
+    penalty = next(f for f in payload["findings"] if f["code"] == "PENALTY")
+    assert penalty["parameters"]["rate_pct_per_day"] == 0.3
+    assert penalty["severity"] == "high"
+
+
+def test_a_file_whose_content_is_not_what_its_name_says_is_refused_with_its_name(tmp_path):
+    path = tmp_path / "contract.pdf"
+    path.write_bytes("просто текст".encode())
+    with pytest.raises(CommandError, match=r"contract\.pdf.*is named as PDF but its content is plain text"):
         run("scan_contract", str(path))
 
 

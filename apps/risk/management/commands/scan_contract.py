@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import importlib
-import importlib.util
 import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from apps.core.documents import DocumentRejected, extract_text
 from apps.risk.policy import RANK, SEVERITIES
 from apps.risk.rules import scan
 
@@ -18,7 +17,8 @@ def read_contract_text(path: Path) -> str:
     """The text whose characters the findings' offsets index.
 
     A .txt file is decoded as UTF-8 byte for byte (no newline translation), so offsets are the file's
-    own characters. PDF and DOCX go through `apps.core.documents.extract_text` when that module exists.
+    own characters. PDF and DOCX go through `apps.core.documents.extract_text` (the same text a stored
+    contract document version keeps, so offsets agree with the contract page).
     """
     if not path.is_file():
         raise CommandError(f"{path}: no such file")
@@ -30,12 +30,11 @@ def read_contract_text(path: Path) -> str:
         except UnicodeDecodeError as exc:
             raise CommandError(f"{path}: not UTF-8 text (invalid byte at offset {exc.start})") from exc
     if suffix in {".pdf", ".docx"}:
-        if importlib.util.find_spec("apps.core.documents") is None:
-            raise CommandError(
-                f"{path}: PDF/DOCX extraction not available (apps.core.documents is not installed)"
-            )
-        extracted = importlib.import_module("apps.core.documents").extract_text(path)
-        return extracted if isinstance(extracted, str) else extracted.text
+        try:
+            text, _kind = extract_text(path.read_bytes(), path.name)
+        except DocumentRejected as exc:
+            raise CommandError(f"{path}: {' '.join(exc.messages)}") from exc
+        return text
     raise CommandError(f"{path}: unsupported file type {suffix or '(none)'}; expected .txt, .pdf or .docx")
 
 
