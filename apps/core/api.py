@@ -128,7 +128,7 @@ class SecretField(serializers.CharField):
         kwargs.setdefault("style", {"input_type": "password"})
         super().__init__(**kwargs)
 
-    def validate_empty_values(self, data):
+    def run_validation(self, data=serializers.empty):
         if data == "" and self.parent is not None and getattr(self.parent, "instance", None) is not None:
             raise serializers.SkipField()
-        return super().validate_empty_values(data)
+        return super().run_validation(data)
