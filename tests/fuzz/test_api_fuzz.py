@@ -38,6 +38,20 @@ def _schema():
 
 
 @pytest.fixture
+def keep_connection():
+    """Like Django's test client: requests must not close the test's database connection (the WSGI
+    handler would, at request end — on PostgreSQL that loses the test transaction)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
 def inventory(db):
     """A few rows of everything, so generated ids often hit real objects."""
     for _ in range(3):
@@ -50,7 +64,9 @@ def inventory(db):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("role", ["accounting", "marketer", "lawyer", "admin", None])
-def test_no_generated_request_gets_a_server_error_or_an_off_schema_answer(role, personas, inventory):
+def test_no_generated_request_gets_a_server_error_or_an_off_schema_answer(
+    role, personas, inventory, keep_connection
+):
     headers = {}
     if role:
         token, _ = Token.objects.get_or_create(user=personas[role])
