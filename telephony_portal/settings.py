@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "apps.telecom",
     "apps.contracts",
     "apps.risk",
+    "apps.calls",
 ]
 
 MIDDLEWARE = [
@@ -229,6 +230,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Every new contract document version is scanned for risky clauses (a lost enqueue is caught here).
     "risk-scan-new-documents": {"task": "apps.risk.tasks.scan_new_documents", "schedule": 60.0},
 }
+CELERY_BEAT_SCHEDULE["calls-pull-due-sources"] = {"task": "calls.pull_due_sources", "schedule": 60.0}
 
 CACHES = {
     "default": (
@@ -259,6 +261,9 @@ PORTAL_MAX_DOCUMENT_BYTES = env.int("PORTAL_MAX_DOCUMENT_BYTES", default=20 * 10
 PORTAL_CONTRACT_APPROVAL_CHECKS = ["apps.risk.services.contract_approval_check"]
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
+# Fernet key(s) for secrets at rest (connector credentials); not SECRET_KEY. Comma-separated = rotation.
+# Production without it refuses to store or read a secret (apps/calls/crypto.py), loudly.
+PORTAL_ENCRYPTION_KEY = env.str("PORTAL_ENCRYPTION_KEY", default="")
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 

@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("apps.telecom.api.urls")),
     path("", include("apps.contracts.api.urls")),
     path("", include("apps.risk.api.urls")),
+    path("", include("apps.calls.api.urls")),
 ]
 
 urlpatterns = [
@@ -30,4 +31,5 @@ urlpatterns = [
     path("", include("apps.telecom.urls")),
     path("contracts/", include("apps.contracts.urls")),
     path("risk/", include("apps.risk.urls")),
+    path("", include("apps.calls.urls")),
 ]

@@ -1,0 +1,44 @@
+"""Async boundary: tasks take ids and call one service. Redelivery is harmless (runs are claimed
+with a conditional update; calls are unique per source and external id)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from celery.utils.time import get_exponential_backoff_interval
+
+from . import services
+from .connectors import ConnectorUnavailable
+
+MAX_RETRIES = 5
+BACKOFF_FACTOR = 10  # seconds: 10, 20, 40, 80, 160 … with full jitter
+BACKOFF_MAX = 600  # well below the broker's visibility timeout
+
+
+@shared_task(
+    bind=True,
+    name="calls.run_process",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=MAX_RETRIES,
+)
+def run_process(self, run_id: int) -> None:
+    try:
+        services.run_process(run_id=run_id)
+    except ConnectorUnavailable as exc:
+        if self.request.retries >= MAX_RETRIES:
+            services.run_fail(run_id=run_id, error=f"gave up after {MAX_RETRIES + 1} attempts: {exc}")
+            return
+        countdown = get_exponential_backoff_interval(
+            BACKOFF_FACTOR, self.request.retries, BACKOFF_MAX, full_jitter=True
+        )
+        if exc.retry_after:
+            countdown = max(countdown, min(exc.retry_after, BACKOFF_MAX))
+        raise self.retry(exc=exc, countdown=countdown) from exc
+
+
+@shared_task(name="calls.pull_due_sources", acks_late=True)
+def pull_due_sources() -> list[int]:
+    run_ids = services.sources_due_for_pull()
+    for run_id in run_ids:
+        run_process.delay(run_id)
+    return run_ids
