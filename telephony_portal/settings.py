@@ -199,6 +199,9 @@ SPECTACULAR_SETTINGS = {
         "DeviceKindEnum": "apps.telecom.models.Device.Kind",
         "DeviceStatusEnum": "apps.telecom.models.Device.Status",
         "CallRouteKindEnum": "apps.telecom.models.CallRoute.Kind",
+        # calls and risk both have a `direction`; each keeps a stable name of its own.
+        "CallDirectionEnum": "apps.calls.models.CallRecord.Direction",
+        "RiskDirectionEnum": "apps.risk.models.Direction",
         "ContractKindEnum": "apps.contracts.models.Contract.Kind",
         "ContractDocumentKindEnum": "apps.contracts.models.ContractDocument.Kind",
         "RecurringChargeKindEnum": "apps.contracts.models.RecurringCharge.Kind",
@@ -261,9 +264,6 @@ PORTAL_MAX_DOCUMENT_BYTES = env.int("PORTAL_MAX_DOCUMENT_BYTES", default=20 * 10
 PORTAL_CONTRACT_APPROVAL_CHECKS = ["apps.risk.services.contract_approval_check"]
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
-# Fernet key(s) for secrets at rest (connector credentials); not SECRET_KEY. Comma-separated = rotation.
-# Production without it refuses to store or read a secret (apps/calls/crypto.py), loudly.
-PORTAL_ENCRYPTION_KEY = env.str("PORTAL_ENCRYPTION_KEY", default="")
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 

@@ -111,9 +111,22 @@ def test_masked_fields_are_recorded_as_changed_without_their_values():
 
 
 def test_numbers_assignments_contracts_and_tariffs_are_audited():
+    from apps.calls.models import Source
     from apps.contracts.models import Contract, Rate, RecurringCharge, Tariff
 
-    assert {PhoneNumber, NumberAssignment, Contract, Tariff, Rate, RecurringCharge} <= set(audit.registry())
+    audited = {PhoneNumber, NumberAssignment, Contract, Tariff, Rate, RecurringCharge, Source}
+    assert audited <= set(audit.registry())
+
+
+def test_a_call_sources_secret_is_masked_in_the_trail():
+    from tests.calls.factories import SourceFactory
+
+    source = SourceFactory()
+    source.secret = "SECRET-CANARY-source"
+    source.save()
+    [_created, changed] = _events(source)
+    assert changed.changes == {"secret_encrypted": ["", audit.MASK]}
+    assert "SECRET-CANARY" not in str(list(AuditEvent.objects.values()))
 
 
 def test_no_role_can_add_change_or_delete_an_event_through_the_api(api_as):
