@@ -206,6 +206,8 @@ SPECTACULAR_SETTINGS = {
         "ContractDocumentKindEnum": "apps.contracts.models.ContractDocument.Kind",
         "RecurringChargeKindEnum": "apps.contracts.models.RecurringCharge.Kind",
         "RiskFindingStatusEnum": "apps.risk.models.RiskFinding.Status",
+        "RiskDirectionEnum": "apps.risk.models.Direction",
+        "CallDirectionEnum": "apps.calls.models.CallRecord.Direction",
     },
 }
 
