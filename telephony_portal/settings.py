@@ -199,9 +199,6 @@ SPECTACULAR_SETTINGS = {
         "DeviceKindEnum": "apps.telecom.models.Device.Kind",
         "DeviceStatusEnum": "apps.telecom.models.Device.Status",
         "CallRouteKindEnum": "apps.telecom.models.CallRoute.Kind",
-        # calls and risk both have a `direction`; each keeps a stable name of its own.
-        "CallDirectionEnum": "apps.calls.models.CallRecord.Direction",
-        "RiskDirectionEnum": "apps.risk.models.Direction",
         "ContractKindEnum": "apps.contracts.models.Contract.Kind",
         "ContractDocumentKindEnum": "apps.contracts.models.ContractDocument.Kind",
         "RecurringChargeKindEnum": "apps.contracts.models.RecurringCharge.Kind",
