@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint venv migrate seed bench clean worker beat eval-risk
+.PHONY: run test lint venv migrate seed bench bench-billing clean worker beat eval-risk
 
 venv: $(STAMP)
 
@@ -47,3 +47,8 @@ beat: venv
 
 clean:
 	rm -rf var/db.sqlite3 staticfiles .pytest_cache
+
+# Rating/report benchmark (PostgreSQL, a database of its own): ratios against same-run SQL baselines.
+BENCH_DB ?= postgres://postgres@127.0.0.1:5432/tp_bench_billing
+bench-billing: venv
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python bench/billing_bench.py $(BENCH_ARGS)

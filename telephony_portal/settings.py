@@ -5,6 +5,7 @@ DEBUG=False: the secure defaults (HTTPS only, secure cookies, HSTS) follow from 
 to run without SECRET_KEY, ALLOWED_HOSTS and a PostgreSQL DATABASE_URL. Every variable is in .env.example.
 """
 
+import zoneinfo
 from pathlib import Path
 
 import environ
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "apps.contracts",
     "apps.risk",
     "apps.calls",
+    "apps.billing",
 ]
 
 MIDDLEWARE = [
@@ -233,6 +235,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "risk-scan-new-documents": {"task": "apps.risk.tasks.scan_new_documents", "schedule": 60.0},
 }
 CELERY_BEAT_SCHEDULE["calls-pull-due-sources"] = {"task": "calls.pull_due_sources", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["billing-rate-new-calls"] = {"task": "billing.rate_new_calls", "schedule": 600.0}
+CELERY_BEAT_SCHEDULE["billing-email-closed-month"] = {
+    "task": "billing.email_closed_month",
+    "schedule": crontab(hour=4, minute=30),  # 07:30 Moscow
+}
 
 CACHES = {
     "default": (
@@ -255,6 +262,15 @@ if PRODUCTION and not PORTAL_ENCRYPTION_KEYS:
 # Hosts exempt from the outbound-address rules of apps.core.netguard (http allowed, private addresses
 # allowed): the tests' fake servers. Leave empty in production.
 PORTAL_OUTBOUND_TEST_HOSTS = env.list("PORTAL_OUTBOUND_TEST_HOSTS", default=[])
+# Billing: calendar months of the cost reports are in this zone; VAT for fees no contract names.
+PORTAL_REPORTING_TIMEZONE = env.str("PORTAL_REPORTING_TIMEZONE", default="Europe/Moscow")
+PORTAL_DEFAULT_VAT_RATE = env.str("PORTAL_DEFAULT_VAT_RATE", default="22.00")
+try:
+    zoneinfo.ZoneInfo(PORTAL_REPORTING_TIMEZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+    raise ImproperlyConfigured(
+        f"PORTAL_REPORTING_TIMEZONE={PORTAL_REPORTING_TIMEZONE!r} is not a time zone"
+    ) from exc
 PORTAL_COMPANY_NAME = env.str("PORTAL_COMPANY_NAME", default="Our company")
 PORTAL_NOTICE_WINDOW_DAYS = env.int("PORTAL_NOTICE_WINDOW_DAYS", default=30)  # contracts digest + register
 PORTAL_MAX_DOCUMENT_BYTES = env.int("PORTAL_MAX_DOCUMENT_BYTES", default=20 * 1024 * 1024)
@@ -271,5 +287,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # its INFO lines narrate every PDF's layout steps
+    },
 }

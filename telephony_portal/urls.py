@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("apps.contracts.api.urls")),
     path("", include("apps.risk.api.urls")),
     path("", include("apps.calls.api.urls")),
+    path("", include("apps.billing.api.urls")),
 ]
 
 urlpatterns = [
@@ -32,4 +33,5 @@ urlpatterns = [
     path("contracts/", include("apps.contracts.urls")),
     path("risk/", include("apps.risk.urls")),
     path("", include("apps.calls.urls")),
+    path("", include("apps.billing.urls")),
 ]
