@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "apps.risk",
     "apps.calls",
     "apps.billing",
+    "apps.rollout",
 ]
 
 MIDDLEWARE = [
@@ -207,6 +208,9 @@ SPECTACULAR_SETTINGS = {
         "RiskFindingStatusEnum": "apps.risk.models.RiskFinding.Status",
         "RiskDirectionEnum": "apps.risk.models.Direction",
         "CallDirectionEnum": "apps.calls.models.CallRecord.Direction",
+        "RolloutPhaseStatusEnum": "apps.rollout.models.RolloutPhase.Status",
+        "MigrationItemStatusEnum": "apps.rollout.models.MigrationItem.Status",
+        "ProviderSelectionKindEnum": "apps.rollout.models.ProviderSelection.Kind",
     },
 }
 

@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("apps.risk.api.urls")),
     path("", include("apps.calls.api.urls")),
     path("", include("apps.billing.api.urls")),
+    path("", include("apps.rollout.api.urls")),
 ]
 
 urlpatterns = [
@@ -34,4 +35,5 @@ urlpatterns = [
     path("risk/", include("apps.risk.urls")),
     path("", include("apps.calls.urls")),
     path("", include("apps.billing.urls")),
+    path("rollout/", include("apps.rollout.urls")),
 ]
