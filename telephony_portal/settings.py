@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     # Ours, in dependency order (DESIGN.md): an app imports only apps above it.
     "apps.core",
     "apps.accounts",
+    "apps.audit",
     "apps.company",
     "apps.telecom",
     "apps.contracts",
@@ -72,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "apps.core.audit.AuditContextMiddleware",
 ]
 
 ROOT_URLCONF = "telephony_portal.urls"
@@ -256,6 +258,16 @@ CACHES = {
 # Portal
 PORTAL_DEFAULT_CURRENCY = "RUB"
 PORTAL_DEFAULT_REGION = "RU"  # region used to parse national phone numbers such as 8 (843) ...
+# Fernet keys for secrets at rest (apps.core.crypto), newest first; never SECRET_KEY. The older single-key
+# name PORTAL_ENCRYPTION_KEY is still read. Blank in development = a public DEV-ONLY key.
+PORTAL_ENCRYPTION_KEYS = env.list(
+    "PORTAL_ENCRYPTION_KEYS", default=env.list("PORTAL_ENCRYPTION_KEY", default=[])
+)
+if PRODUCTION and not PORTAL_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("PORTAL_ENCRYPTION_KEYS (Fernet keys) must be set when DEBUG is off")
+# Hosts exempt from the outbound-address rules of apps.core.netguard (http allowed, private addresses
+# allowed): the tests' fake servers. Leave empty in production.
+PORTAL_OUTBOUND_TEST_HOSTS = env.list("PORTAL_OUTBOUND_TEST_HOSTS", default=[])
 # Billing: calendar months of the cost reports are in this zone; VAT for fees no contract names.
 PORTAL_REPORTING_TIMEZONE = env.str("PORTAL_REPORTING_TIMEZONE", default="Europe/Moscow")
 PORTAL_DEFAULT_VAT_RATE = env.str("PORTAL_DEFAULT_VAT_RATE", default="22.00")
@@ -273,9 +285,6 @@ PORTAL_MAX_DOCUMENT_BYTES = env.int("PORTAL_MAX_DOCUMENT_BYTES", default=20 * 10
 PORTAL_CONTRACT_APPROVAL_CHECKS = ["apps.risk.services.contract_approval_check"]
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
-# Fernet key(s) for secrets at rest (connector credentials); not SECRET_KEY. Comma-separated = rotation.
-# Production without it refuses to store or read a secret (apps/calls/crypto.py), loudly.
-PORTAL_ENCRYPTION_KEY = env.str("PORTAL_ENCRYPTION_KEY", default="")
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 

@@ -9,6 +9,7 @@ from apps.core.views import api_root
 api_v1 = [
     path("", api_root, name="api-root"),
     path("", include("apps.accounts.api.urls")),
+    path("", include("apps.audit.api.urls")),
     path("", include("apps.company.api.urls")),
     path("", include("apps.telecom.api.urls")),
     path("", include("apps.contracts.api.urls")),

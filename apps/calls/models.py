@@ -8,10 +8,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core import crypto
+from apps.core.audit import audited
 from apps.core.dates import validate_timezone
 from apps.core.models import TimeStampedModel
-
-from . import crypto
 
 
 def _default_timezone() -> str:
@@ -23,6 +23,8 @@ class SourceQuerySet(models.QuerySet):
         return self.filter(enabled=True)
 
 
+@audited()
+@crypto.ciphertext_fields("secret_encrypted")
 class Source(TimeStampedModel):
     """One place call records come from: a PBX, an operator account or a file drop, read by one connector.
 

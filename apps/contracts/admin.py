@@ -1,6 +1,8 @@
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 
+from apps.core.admin import SafeFormatsMixin
+
 from . import resources
 from .models import (
     Contract,
@@ -21,7 +23,7 @@ class ContractPartyInline(admin.TabularInline):
 
 
 @admin.register(Contract)
-class ContractAdmin(ImportExportModelAdmin):
+class ContractAdmin(SafeFormatsMixin, ImportExportModelAdmin):
     resource_classes = [resources.ContractResource]
     list_display = ["code", "title", "kind", "status", "start_date", "end_date", "renewal", "notice_days"]
     list_filter = ["kind", "status", "renewal", "currency"]
@@ -31,7 +33,7 @@ class ContractAdmin(ImportExportModelAdmin):
 
 
 @admin.register(ContractParty)
-class ContractPartyAdmin(ImportExportModelAdmin):
+class ContractPartyAdmin(SafeFormatsMixin, ImportExportModelAdmin):
     list_display = ["contract", "provider", "role"]
     list_filter = ["role"]
     list_select_related = ["contract", "provider"]
@@ -39,7 +41,7 @@ class ContractPartyAdmin(ImportExportModelAdmin):
 
 
 @admin.register(ContractNumber)
-class ContractNumberAdmin(ImportExportModelAdmin):
+class ContractNumberAdmin(SafeFormatsMixin, ImportExportModelAdmin):
     resource_classes = [resources.ContractNumberResource]
     list_display = ["contract", "number", "valid_from", "valid_to"]
     list_select_related = ["contract", "number"]
@@ -49,7 +51,7 @@ class ContractNumberAdmin(ImportExportModelAdmin):
 
 
 @admin.register(ContractLine)
-class ContractLineAdmin(ImportExportModelAdmin):
+class ContractLineAdmin(SafeFormatsMixin, ImportExportModelAdmin):
     resource_classes = [resources.ContractLineResource]
     list_display = ["contract", "line", "valid_from", "valid_to"]
     list_select_related = ["contract", "line"]
@@ -57,7 +59,7 @@ class ContractLineAdmin(ImportExportModelAdmin):
 
 
 @admin.register(ContractDocument)
-class ContractDocumentAdmin(ImportExportModelAdmin):
+class ContractDocumentAdmin(SafeFormatsMixin, ImportExportModelAdmin):
     """Read-only here: versions are added through the contract page or the API (checked, extracted)."""
 
     list_display = ["contract", "version", "original_name", "kind", "size", "created_at"]
@@ -80,7 +82,7 @@ class ContractDocumentAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Tariff)
-class TariffAdmin(ImportExportModelAdmin):
+class TariffAdmin(SafeFormatsMixin, ImportExportModelAdmin):
     resource_classes = [resources.TariffResource]
     list_display = ["code", "name", "contract", "valid_from", "valid_to", "increment", "currency"]
     list_select_related = ["contract"]
@@ -89,7 +91,7 @@ class TariffAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Rate)
-class RateAdmin(ImportExportModelAdmin):
+class RateAdmin(SafeFormatsMixin, ImportExportModelAdmin):
     resource_classes = [resources.RateResource]
     list_display = ["tariff", "prefix", "destination", "price_per_minute", "connection_fee"]
     list_select_related = ["tariff"]
@@ -98,7 +100,7 @@ class RateAdmin(ImportExportModelAdmin):
 
 
 @admin.register(RecurringCharge)
-class RecurringChargeAdmin(ImportExportModelAdmin):
+class RecurringChargeAdmin(SafeFormatsMixin, ImportExportModelAdmin):
     resource_classes = [resources.RecurringChargeResource]
     list_display = ["name", "contract", "kind", "amount", "currency", "period", "valid_from", "valid_to"]
     list_filter = ["kind", "period"]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.audit import audited
 from apps.core.models import EffectiveDatedModel, EffectiveDatedQuerySet, TimeStampedModel
 from apps.core.money import currency_field, money_field
 
@@ -84,6 +85,7 @@ class ContractQuerySet(models.QuerySet):
         return self._matching(on, test)
 
 
+@audited()
 class Contract(TimeStampedModel):
     """A signed (or drafted) agreement with one or more providers: a service contract, a supplementary
     agreement for a number, a tariff appendix, a PBX service or equipment contract."""
@@ -449,6 +451,7 @@ class TariffQuerySet(EffectiveDatedQuerySet):
     pass
 
 
+@audited()
 class Tariff(EffectiveDatedModel):
     """A price list agreed in a contract (usually its tariff appendix), valid for a period of days.
 
@@ -509,6 +512,7 @@ class Tariff(EffectiveDatedModel):
         return parse_increment(self.increment)[1]
 
 
+@audited()
 class Rate(TimeStampedModel):
     """The price of a minute to destinations starting with a prefix, under one tariff."""
 
@@ -546,6 +550,7 @@ class Rate(TimeStampedModel):
         return f"{self.prefix} {self.destination}"
 
 
+@audited()
 class RecurringCharge(EffectiveDatedModel):
     """A fee a contract charges regularly (or once) for one thing we use: a PBX seat, a line or its
     channels, equipment, a service. A number's own rent is its monthly fee in the inventory, not here."""

@@ -60,6 +60,9 @@ def exception_handler(exc, context):
     """
     if isinstance(exc, DjangoValidationError):
         exc = DRFValidationError(_django_errors(exc))
+    if isinstance(exc, OverflowError):
+        # A filter or id beyond what the database can hold (SQLite: 64-bit); found by the API fuzzer.
+        exc = DRFValidationError({"detail": "A number in the request is out of range."})
     if isinstance(exc, ProtectedError):
         return Response({"detail": _protected_message(exc)}, status=status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)
@@ -111,3 +114,21 @@ class BriefRelatedFieldSchema(OpenApiSerializerFieldExtension):
         if direction == "request":
             return build_basic_type(OpenApiTypes.INT)
         return auto_schema.resolve_serializer(self.target.brief, direction).ref
+
+
+class SecretField(serializers.CharField):
+    """A credential in the API: written, never read back (responses carry `has_<name>` instead).
+
+    Use with an encrypted model field (apps.core.crypto); an empty value on update keeps the stored one,
+    so a client that edits other fields does not wipe the secret.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.update(write_only=True, required=False, allow_blank=True, trim_whitespace=False)
+        kwargs.setdefault("style", {"input_type": "password"})
+        super().__init__(**kwargs)
+
+    def run_validation(self, data=serializers.empty):
+        if data == "" and self.parent is not None and getattr(self.parent, "instance", None) is not None:
+            raise serializers.SkipField()
+        return super().run_validation(data)

@@ -25,6 +25,8 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from import_export.results import RowResult
 
+from .exports import csv_text, restore
+from .files import FileRejected, check_xlsx, sniff
 from .resources import CellError, PortalResource, cell_text, missing_columns_message
 
 # Limits checked before a file is parsed (ASVS V5.2.3: look at a zip before unpacking it).
@@ -174,23 +176,37 @@ def _read_csv_folder(path: Path) -> list[Sheet]:
             ) from exc
         if "\x00" in text:
             raise WorkbookError(file.name, "not a CSV file (it contains binary data).")
-        sheets.append(_sheet_from_rows(file.stem, file.name, csv.reader(io.StringIO(text, newline=""))))
+        sheets.append(_sheet_from_rows(file.stem, file.name, csv_rows(text)))
     return sheets
 
 
+def csv_rows(text: str):
+    """Rows of CSV text; cells our CSV export protected against formulas ("'=…") read back as typed."""
+    for row in csv.reader(io.StringIO(text, newline="")):
+        yield [restore(cell) for cell in row]
+
+
+def _head(source) -> bytes:
+    if isinstance(source, str | Path):
+        with open(source, "rb") as handle:
+            return handle.read(2048)
+    source.seek(0)
+    head = source.read(2048)
+    source.seek(0)
+    return head
+
+
 def check_xlsx_archive(source, name: str) -> None:
-    """Refuse what is not an .xlsx, or would unpack too large, before any XML is parsed."""
+    """Refuse what is not an .xlsx, or would unpack too large, before any XML is parsed (apps.core.files:
+    entry count, unpacked size, compression ratio, unsafe paths, the parts of a workbook)."""
     if not zipfile.is_zipfile(source):
-        raise WorkbookError(name, "not an .xlsx workbook (an .xlsx file is a zip archive; this is not).")
-    with zipfile.ZipFile(source) as archive:
-        entries = archive.infolist()
-        if len(entries) > MAX_XLSX_ENTRIES:
-            raise WorkbookError(name, f"{len(entries)} parts inside; more than a workbook has.")
-        unpacked = sum(e.file_size for e in entries)
-        if unpacked > MAX_XLSX_UNPACKED_BYTES:
-            raise WorkbookError(name, f"unpacks to {unpacked // 2**20} MiB; too large to import.")
-        if "xl/workbook.xml" not in {e.filename for e in entries}:
-            raise WorkbookError(name, "a zip archive, but not an Excel workbook (no xl/workbook.xml).")
+        said = {"html": "a web page", "text": "plain text", "pdf": "a PDF", "ole": "an old .xls file"}
+        kind = said.get(sniff(_head(source)), "something else")
+        raise WorkbookError(name, f"not an .xlsx workbook (an .xlsx file is a zip archive; this is {kind}).")
+    try:
+        check_xlsx(source, name=name, max_entries=MAX_XLSX_ENTRIES, max_unpacked=MAX_XLSX_UNPACKED_BYTES)
+    except FileRejected as exc:
+        raise WorkbookError(name, exc.message) from exc
 
 
 def _read_xlsx(path: Path) -> list[Sheet]:
@@ -443,8 +459,7 @@ def workbook_export(*, path: str | Path) -> dict[str, int]:
     for name, resource_class in workbook_sheets():
         headers, rows = _export_rows(resource_class)
         with (path / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(headers)
-            writer.writerows(rows)
+            # "\r\n" rows, so a cell holding a line break is quoted; formula triggers neutralised.
+            handle.write(csv_text(headers, rows))
         counts[name] = len(rows)
     return counts

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.audit import audited
 from apps.core.models import EffectiveDatedModel, TimeStampedModel
 from apps.core.money import currency_field, money_field
 from apps.core.phones import E164Field, format_phone
@@ -88,6 +89,7 @@ class PhoneNumberQuerySet(models.QuerySet):
         return self
 
 
+@audited()
 class PhoneNumber(TimeStampedModel):
     """A telephone number (DID) we hold, who owns its range, and who we rent it through."""
 
@@ -174,6 +176,7 @@ class PhoneNumber(TimeStampedModel):
             raise ValidationError({"released_on": _("A released number needs its release date.")})
 
 
+@audited()
 class NumberAssignment(EffectiveDatedModel):
     """Which department uses a number, for a half-open period of days."""
 

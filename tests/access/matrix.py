@@ -26,6 +26,8 @@ class Route:
     401/403 for the API). `write`: roles that may POST (list routes) or PATCH (detail routes) —
     allowed means "not refused" (the payload may still be invalid: 400); refused means 403.
     `kwargs` builds the URL arguments (it may create objects). `skip` says why a route is not probed.
+    `out_of_scope(role)` (optional, detail routes of scoped querysets) builds kwargs of an object outside
+    the role's scope, or returns None when the role sees everything.
     """
 
     name: str
@@ -36,6 +38,9 @@ class Route:
     query: str = ""
     skip: str = ""
     write_method: str = field(default="")
+    # Object-level scope: role → URL kwargs of an object that role must not see (its detail answers 404,
+    # never 403, so existence does not leak). Roles absent from the dict see every object.
+    out_of_scope: Callable[[str], dict] | None = None
 
 
 def all_routes() -> dict[str, Route]:
@@ -55,3 +60,26 @@ def all_routes() -> dict[str, Route]:
 
 def roles(*names: str) -> frozenset[str]:
     return frozenset(names)
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A place a credential is stored, and how to plant a canary there (for the canary test).
+
+    `field` is "app_label.Model.field"; `store(canary)` saves an object holding the canary as its secret.
+    Every encrypted field of every installed app (apps.core.crypto) must have a row: list yours as
+    `SECRETS = [Secret(...)]` in your tests/access/routes_<app>.py.
+    """
+
+    field: str
+    store: Callable[[str], None]
+
+
+def all_secrets() -> list[Secret]:
+    import tests.access as package
+
+    found: list[Secret] = []
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.startswith("routes_"):
+            found += getattr(importlib.import_module(f"tests.access.{info.name}"), "SECRETS", [])
+    return found

@@ -1,7 +1,7 @@
 """Access rows of the calls app: accounting and marketing read calls and runs and may upload;
 sources are configured in the admin; the lawyer has no business with call records."""
 
-from .matrix import ACCOUNTING, ADMIN, MARKETER, Route, roles
+from .matrix import ACCOUNTING, ADMIN, MARKETER, Route, Secret, roles
 
 READERS = roles(ACCOUNTING, MARKETER, ADMIN)
 
@@ -40,3 +40,14 @@ ROUTES = [
         skip="POST-only push receiver with its own Basic auth; tests/calls/test_push_and_db.py",
     ),
 ]
+
+
+def _store_source_secret(canary: str) -> None:
+    from tests.calls.factories import SourceFactory
+
+    source = SourceFactory(url="https://api.example.com/", login="canary-login")
+    source.secret = canary
+    source.save()
+
+
+SECRETS = [Secret("calls.Source.secret_encrypted", _store_source_secret)]

@@ -1,4 +1,4 @@
-from .matrix import ADMIN, Route, roles
+from .matrix import ADMIN, Route, Secret, roles
 
 ROUTES = [
     Route("login", kind="public"),
@@ -12,3 +12,25 @@ ROUTES = [
 
 
 ROUTES += [Route("dashboard")]
+
+
+def _store_password(canary: str) -> None:
+    from apps.accounts.services import user_ensure
+
+    user_ensure(username="canary-password", password=canary, role="accounting")
+
+
+def _store_token(canary: str) -> None:
+    from rest_framework.authtoken.models import Token
+
+    from apps.accounts.services import user_ensure
+
+    user = user_ensure(username="canary-token", password="Canary-pass-1234", role="marketer")
+    Token.objects.create(user=user, key=canary[:40])
+
+
+# Credentials the foundation stores: sign-in passwords (hashed) and API tokens.
+SECRETS = [
+    Secret("accounts.User.password", _store_password),
+    Secret("authtoken.Token.key", _store_token),
+]

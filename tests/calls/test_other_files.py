@@ -129,7 +129,7 @@ def test_production_without_an_encryption_key_refuses_to_store_a_secret(settings
 
     from apps.calls import crypto
 
-    settings.PRODUCTION, settings.PORTAL_ENCRYPTION_KEY = True, ""
+    settings.PRODUCTION, settings.PORTAL_ENCRYPTION_KEYS = True, []
     with pytest.raises(ImproperlyConfigured, match="PORTAL_ENCRYPTION_KEY"):
         crypto.encrypt("secret")
 
@@ -140,7 +140,7 @@ def test_keys_rotate_old_secrets_stay_readable(settings):
     from apps.calls import crypto
 
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
-    settings.PORTAL_ENCRYPTION_KEY = old
+    settings.PORTAL_ENCRYPTION_KEYS = [old]
     token = crypto.encrypt("api-key")
-    settings.PORTAL_ENCRYPTION_KEY = f"{new},{old}"
+    settings.PORTAL_ENCRYPTION_KEYS = [new, old]
     assert crypto.decrypt(token) == "api-key"

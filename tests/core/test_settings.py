@@ -13,11 +13,13 @@ PROD_ENV = {
     "SECRET_KEY": "k" * 20 + "-production-secret-for-the-deploy-check-0123456789",
     "ALLOWED_HOSTS": "portal.example.com",
     "DATABASE_URL": "postgres://portal@127.0.0.1:5432/portal",
+    "PORTAL_ENCRYPTION_KEYS": "dGVzdC1vbmx5LWtleS1mb3ItdGhlLWRlcGxveS1jaGs=",
 }
 
 
 def _manage(*args, env):
-    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    drop = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "PORTAL_ENCRYPTION_KEYS", "PORTAL_ENCRYPTION_KEY"}
+    base = {k: v for k, v in os.environ.items() if k not in drop}
     base.pop("DATABASE_URL", None)
     return subprocess.run(
         [sys.executable, "manage.py", *args],

@@ -19,7 +19,7 @@ from ..models import (
 
 
 class RolloutProjectSerializer(CleanModelSerializer):
-    phase_count = serializers.IntegerField(read_only=True)
+    phase_count = serializers.SerializerMethodField()
     owner = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:
@@ -35,6 +35,11 @@ class RolloutProjectSerializer(CleanModelSerializer):
             "calls_window_days",
             "phase_count",
         ]
+
+    def get_phase_count(self, obj) -> int:
+        # Lists annotate it; a project just created through the API has no annotation (found by the fuzzer).
+        annotated = getattr(obj, "phase_count", None)
+        return annotated if annotated is not None else obj.phases.count()
 
 
 class ChecklistItemSerializer(serializers.Serializer):
