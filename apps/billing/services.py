@@ -975,7 +975,8 @@ def cost_trend(*, month: Month, months: int = 12) -> list[tuple[str, Decimal]]:
         .order_by()
     )
     for row in rows:
-        totals[row["report__period"]] = sum((row[f] or ZERO for f in net_fields), ZERO)
+        # SQLite sums decimals through floats; money is shown exact to the kopeck.
+        totals[row["report__period"]] = half_up(sum((row[f] or ZERO for f in net_fields), ZERO))
     return [(str(m), totals[m.first_day]) for m in labels]
 
 
@@ -1012,7 +1013,7 @@ def cost_trend_by_department(*, month: Month, months: int = 12) -> tuple[list[st
                 "net": [ZERO] * len(labels),
             },
         )
-        line["net"][index[row["report__period"]]] = sum((row[f] or ZERO for f in net_fields), ZERO)
+        line["net"][index[row["report__period"]]] = half_up(sum((row[f] or ZERO for f in net_fields), ZERO))
     return [str(m) for m in labels], list(lines.values())
 
 

@@ -22,6 +22,8 @@ from apps.billing.services import (
     cost_report_build,
     cost_report_data,
     cost_report_render,
+    cost_trend,
+    cost_trend_by_department,
 )
 from apps.contracts.models import Rate, RecurringCharge
 from apps.telecom.models import NumberAssignment
@@ -283,3 +285,14 @@ def test_cost_report_command_writes_pdf_and_refuses_binary_to_stdout(month_of_ca
         call_command("cost_report", "--month", "2026-03", "--format", "xlsx", "--out", "-")
     with pytest.raises(CommandError, match="does not exist"):
         call_command("cost_report", "--month", "2026-03", "--out", str(tmp_path / "no" / "x.json"))
+
+
+def test_the_dashboard_trends_show_money_exact_to_the_kopeck(month_of_calls):
+    # SQLite sums decimals through floats (1765.81000000000); the trend must show 1765.81.
+    cost_report_build(month=MARCH)
+    totals = dict(cost_trend(month=MARCH))
+    assert totals["2026-03"] == D("1214.05")
+    assert totals["2026-03"].as_tuple().exponent == -2
+    _labels, lines = cost_trend_by_department(month=MARCH)
+    for line in lines:
+        assert all(value.as_tuple().exponent == -2 for value in line["net"] if value)
