@@ -25,15 +25,16 @@ from .workbook import workbook_import
 @permission_classes([IsAuthenticated])
 def api_root(request):
     """Index of the API: every list endpoint under /api/v1/ by name."""
-    names = sorted(key for key in _url_names(get_resolver()) if key.endswith("-list") and "-api:" in key)
+    names = sorted(key for key in url_names(get_resolver()) if key.endswith("-list") and "-api:" in key)
     return Response({name: request.build_absolute_uri(reverse(name)) for name in names})
 
 
-def _url_names(resolver, prefix=""):
+def url_names(resolver, prefix=""):
+    """Every named route below `resolver`, with its namespaces (`company-api:city-list`)."""
     for pattern in resolver.url_patterns:
         if hasattr(pattern, "url_patterns"):
             ns = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
-            yield from _url_names(pattern, ns)
+            yield from url_names(pattern, ns)
         elif pattern.name:
             yield prefix + pattern.name
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import get_resolver, reverse
 
+from apps.core.views import url_names
+
 from .matrix import ROLES, all_routes
 
 ROUTES = all_routes()
@@ -12,20 +14,11 @@ IGNORED_NAMESPACES = ("admin:",)  # the admin panel guards itself; admin:index i
 IGNORED_SUFFIXES = ("-detail.format", "-list.format")
 
 
-def _names(resolver, prefix=""):
-    for pattern in resolver.url_patterns:
-        if hasattr(pattern, "url_patterns"):
-            ns = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
-            yield from _names(pattern, ns)
-        elif pattern.name:
-            yield prefix + pattern.name
-
-
 def test_every_named_route_is_in_the_matrix():
     known = set(ROUTES)
     missing = sorted(
         name
-        for name in set(_names(get_resolver()))
+        for name in set(url_names(get_resolver()))
         if name not in known
         and not (name.startswith(IGNORED_NAMESPACES) and name != "admin:index")
         and not name.endswith(IGNORED_SUFFIXES)
@@ -34,7 +27,7 @@ def test_every_named_route_is_in_the_matrix():
 
 
 def test_matrix_lists_no_route_that_does_not_exist():
-    existing = set(_names(get_resolver()))
+    existing = set(url_names(get_resolver()))
     stale = sorted(set(ROUTES) - existing)
     assert not stale, f"matrix rows for routes that no longer exist: {stale}"
 
