@@ -23,7 +23,14 @@ from typing import IO
 from django.core.exceptions import ValidationError
 
 from apps.billing.models import InvoiceLine
-from apps.calls.connectors.base import ConnectorError, Context, Rejected, RowInvalid, parse_decimal
+from apps.calls.connectors.base import (
+    ConnectorError,
+    Context,
+    Rejected,
+    RowInvalid,
+    normalise_party,
+    parse_decimal,
+)
 from apps.calls.connectors.operator_statement import MappedRow, OperatorStatementConnector
 from apps.calls.models import StatementProfile
 
@@ -64,6 +71,16 @@ def _date(value: str, name: str, profile: StatementProfile) -> dt.date | None:
     raise RowInvalid(f"{name}: {value!r} is not a date ({date_format} or YYYY-MM-DD)")
 
 
+def _our_number(text: str) -> str:
+    """A number or line as the invoice writes it → E.164 when it is a phone number, else as written."""
+    from apps.core.phones import normalize_phone
+
+    try:
+        return normalize_phone(text)
+    except ValidationError:
+        return normalise_party(text)
+
+
 def _line(connector: OperatorStatementConnector, profile, mapped: MappedRow) -> InvoiceLine:
     values = mapped.values
     comma = profile.decimal_comma
@@ -94,16 +111,14 @@ def _line(connector: OperatorStatementConnector, profile, mapped: MappedRow) -> 
         line.started_at = call.started_at
         line.duration = call.billsec
         line.callee = call.callee
-        line.number = call.our_number or call.caller
+        line.number = _our_number(values.get("number", "")) or call.our_number or call.caller
         amount = call.provider_cost
         if amount is None:
             amount = parse_decimal(values.get("amount", ""), "amount", decimal_comma=comma)
         if amount is None:
             raise RowInvalid("cost: a call of the statement has no cost")
     else:
-        from apps.calls.connectors.base import normalise_party
-
-        line.number = normalise_party(values.get("number", ""))[:80]
+        line.number = _our_number(values.get("number", ""))[:80]
         amount = parse_decimal(values.get("amount", ""), "amount", decimal_comma=comma)
         if amount is None:
             raise RowInvalid("amount is empty")
