@@ -28,7 +28,7 @@ from apps.company.models import Department
 from apps.contracts.models import Contract, ContractLine, ContractNumber, Rate, RecurringCharge, Tariff
 from apps.telecom.models import Extension, Line, NumberAssignment, PhoneNumber
 
-from . import exports, rating
+from . import exports, rating, rating_sql
 from .models import Budget, ChargeAllocation, CostReport, CostReportLine, RatedCall, RatingRun
 from .rating import ZERO, Month, half_up
 
@@ -307,19 +307,31 @@ def _outcomes(month: Month) -> Iterator[tuple[int, dict]]:
 
 
 @transaction.atomic
-def calls_rate(*, month: Month, contract: Contract | None = None) -> RatingRun:
+def calls_rate(*, month: Month, contract: Contract | None = None, engine: str | None = None) -> RatingRun:
     """Rate (or re-rate) every call of `month`; with `contract`, write only that contract's calls
     (those it prices now, and those it priced before).
 
     Idempotent: a row is rewritten (and stamped with this run's time) only when its outcome changed.
     Included minutes need every call of the month in order, so the whole month is always computed.
+
+    `engine`: "sql" rates set-based in PostgreSQL (`rating_sql`, the default there); "python" runs the
+    rules of `rating.py` call by call (the only engine on SQLite, and the oracle the SQL is tested against).
     """
+    postgres = connection.vendor == "postgresql"
+    engine = engine or ("sql" if postgres else "python")
+    if engine not in ("sql", "python") or (engine == "sql" and not postgres):
+        raise ValueError(f"rating engine {engine!r} is not available on {connection.vendor}")
     now = timezone.now()
     run = RatingRun.objects.create(
         period=month.first_day, contract=contract, status=RatingRun.Status.RUNNING, started_at=now
     )
-    store = _store_copy if connection.vendor == "postgresql" else _store_orm
-    counts = store(month=month, contract_id=contract.pk if contract else None, now=now)
+    contract_id = contract.pk if contract else None
+    if engine == "sql":
+        counts = rating_sql.store(month=month, contract_id=contract_id, now=now, zone=reporting_zone())
+    elif postgres:
+        counts = _store_copy(month=month, contract_id=contract_id, now=now)
+    else:
+        counts = _store_orm(month=month, contract_id=contract_id, now=now)
     RatingRun.objects.filter(pk=run.pk).update(
         status=RatingRun.Status.SUCCEEDED, finished_at=timezone.now(), **counts
     )
