@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import params as P
 from .clauses import Clause, Span, split_clauses, split_sentences
@@ -1660,6 +1660,23 @@ def _cross_clause(findings: list[Finding], policy: dict | None) -> list[Finding]
             )
         out.append(f)
     return out
+
+
+def regrade(findings: list[Finding], policy: dict | None = None) -> list[Finding]:
+    """The findings of one text graded again under `policy`, from their stored parameters (same order).
+
+    What `scan(text, policy=policy)` would say about the same hits: a finding graded `info` (a protective
+    clause, or a right that is ours) stays `info`; every other one is put through the policy's bands, and
+    the document-level LIABILITY_LIMITATION upgrade is worked out again (it may now apply, or no longer).
+    """
+    graded = []
+    for f in findings:
+        if f.severity == INFO:
+            graded.append(f)
+            continue
+        params = {k: v for k, v in f.parameters.items() if k != "our_liability_unlimited"}
+        graded.append(replace(f, parameters=params, severity=severity_for(f.code, params, policy)))
+    return _cross_clause(graded, policy)
 
 
 def detected_codes(text: str, *, min_severity: str = "low", lang: str | None = None) -> set[str]:
