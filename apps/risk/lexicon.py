@@ -75,10 +75,20 @@ _PARTY = re.compile(
 )
 
 
+# A party named as the object of notice or consent ("без уведомления Абонента", "с согласия Заказчика")
+# does not hold the right that follows.
+_OBJECT_OF = re.compile(
+    r"(?:уведомлени\w*|извещени\w*|предупреждени\w*|согласи[яе]|согласовани\w*(?: с)?|ведома)\s+(?:\w+\s+)?$"
+)
+
+
 def last_party_before(norm: str, pos: int, floor: int = 0) -> str | None:
-    """'provider', 'customer' or 'mutual': the last party named in norm[floor:pos]."""
+    """'provider', 'customer' or 'mutual': the last party named in norm[floor:pos] (not counting a party
+    named only as the one to be notified or asked for consent)."""
     last = None
     for m in _PARTY.finditer(norm, floor, pos):
+        if last is not None and _OBJECT_OF.search(norm, max(floor, m.start() - 40), m.start()):
+            continue
         last = m.lastgroup
     return last
 
