@@ -161,7 +161,8 @@ AT_ANY_TIME = rx(
     r"effective (?:immediately )?upon (?:posting|publication)|immediately upon"
 )
 RIGHT_TO_LEAVE = rx(
-    r"(?:абонент|заказчик|клиент)\w*,? (?:[\w,]+ ){0,6}?(?:вправе|имеет право|может)[^.;]{0,60}?(?:расторгн|"
+    r"(?:абонент|заказчик|клиент|пользовател)\w*,? (?:[\w,]+ ){0,6}?(?:вправе|имеет право|может)[^.;]{0,60}?"
+    r"(?:расторгн|"
     r"отказат|прекрат)|"
     r"без (?:уплаты|взимания|начисления|применения|выплаты) (?:\w+ )?(?:штраф|неустойк|компенсац|плат)|"
     r"(?:you|customer|subscriber) (?:may|can|will have the right to|has the right to) (?:terminate|"
@@ -424,7 +425,7 @@ INVOICE_RU = [
     rx(
         r"(?:счита|призна)\w*\s+(?:\w+\s+){0,5}?(?:принят\w*|согласован\w*|подписан\w*|утвержден\w*|"
         r"признан\w*|"
-        r"подтвержден\w*|"
+        r"подтвержден\w*|бесспорн\w*|"
         r"оказанн\w*\s+(?:\w+\s+){0,2}?(?:надлежащ|в полном|качествен|и принят|без замечаний))"
     ),
     rx(
@@ -539,6 +540,16 @@ NOT_A_PENALTY = rx(
     r"начисленн)\w*[^.;]{0,80}?(?:орган|регулятор|"
     r"роскомнадзор|третьими|друг\w* оператор|оператор\w* связи|контролирующ|надзорн)"
 )
+NOT_A_PENALTY_BEFORE = rx(
+    r"(?:требовани|претензи|взыскани|предъявлени|выставлени)\w*[^.;]{0,60}?(?:оператор\w* связи|других "
+    r"операторов|иных операторов|взаимодействующ\w* оператор|третьих лиц|государственн\w*|контролирующ\w*|"
+    r"надзорн\w*|роскомнадзор\w*)[^.;]{0,40}$"
+)
+# "Общая сумма неустойки … не может превышать 10 %": a cap on the penalty, not a penalty
+PENALTY_CAP_ONLY = rx(
+    r"(?:сумм|размер)\w* (?:\w+ ){0,2}?(?:неустойк|пен|штраф)\w*[^.;]{0,80}?"
+    r"(?:не может превышать|не должн\w* превышать|не превыша\w*|ограничива\w*|не более)"
+)
 NO_PENALTY = rx(r"без (?:[\w-]+ ){0,3}?(?:штраф|неустойк|пен)|without (?:any )?penalt")
 PROVIDER_PAYS = rx(
     r"(?:оператор|исполнител|провайдер)\w*\s+(?:\w+\s+){0,3}?(?:уплачива|выплачива|обязан\w* (?:уплатить|"
@@ -577,6 +588,8 @@ def detect_penalty(ctx: Ctx) -> Hit | None:
     pattern = PENALTY_RU if ctx.lang == "ru" else PENALTY_EN
     for m in ctx.finditer(pattern):
         if NOT_A_PENALTY.search(ctx.norm[m.end() : min(ctx.end, m.end() + 140)]):
+            continue
+        if NOT_A_PENALTY_BEFORE.search(ctx.norm[max(ctx.start, m.start() - 120) : m.start()]):
             continue  # "штрафы, наложенные на Оператора органами" is UNCAPPED_LIABILITY, not a penalty
         if NO_PENALTY.search(ctx.norm, max(ctx.start, m.start() - 40), min(ctx.end, m.end() + 5)):
             continue
@@ -599,6 +612,15 @@ def detect_penalty(ctx: Ctx) -> Hit | None:
         hit.extra_spans.extend(s for s in p.pop("_spans") if s[0] < sent.end + 200)
         if ctx.search(SET_BY_PROVIDER, sent.start, sent.end):
             p["amount_set_by_provider"] = True
+        amount_keys = ("rate_pct", "fine_pct", "fine_amount", "fine_fee_months", "amount_set_by_provider")
+        if (
+            ctx.lang == "ru"
+            and p.get("cap_present")
+            and not any(k in p for k in amount_keys)
+            and ctx.search(PENALTY_CAP_ONLY, sent.start, sent.end)
+        ):
+            hit.protective = True
+            hit.direction = IN_OUR_FAVOUR
         hit.params = p
         return hit
     return None
@@ -727,7 +749,7 @@ def detect_uncapped(ctx: Ctx) -> Hit | None:
 
 
 # --- LIABILITY_LIMITATION ------------------------------------------------------------------------------
-_PROV_RU = r"(?:оператор|исполнител|провайдер|поставщик|лицензиар)\w*"
+_PROV_RU = r"(?:оператор|исполнител|провайдер|поставщик|лицензиар|компани)\w*"
 LIMIT_RU = [
     rx(
         r"(?:ответственност\w*|размер\w* ответственности)\s+(?:\w+\s+){0,3}?(?:" + _PROV_RU + r"|сторон\w*)"
@@ -1011,6 +1033,13 @@ LOCKIN_RU = [
 LOCKIN_RU.append(
     rx(_NUM + r"[^.;]{0,60}?(?:может|могут) быть (?:переоформлен|перенесен|передан\w* (?:на|друг))\w*")
 )
+# "Абонент не вправе переуступать выделенные ему номера третьим лицам без согласия Оператора"
+LOCKIN_RU.append(
+    rx(
+        r"(?:не вправе|не может)\s+(?:\w+\s+){0,2}?(?:переуступ|передава|передать|переоформ|перенос|"
+        r"перенест)\w*\s+(?:\w+\s+){0,3}?номер\w*[^.;]{0,60}?без (?:\w+ )?(?:согласи|разрешени)"
+    )
+)
 LOCKIN_EN = [
     rx(
         r"numbers? (?:shall |will )?(?:remain|are|is|belong)\w*[^.;]{0,40}?(?:property of|owned by|belong to)"
@@ -1039,8 +1068,9 @@ RETURNED = rx(
 DISCRETION = rx(
     r"по (?:\w+ )?(?:усмотрению|решению) (?:оператор|исполнител|провайдер|партнер)|по согласованию с "
     r"(?:оператор|исполнител|провайдер|партнер)|по (?:своему )?усмотрению|at (?:its|our) discretion|"
-    r"с (?:\w+ )?согласи\w* (?:оператор|исполнител|провайдер|партнер)"
+    r"(?:с|без) (?:\w+ )?(?:согласи|разрешени)\w* (?:оператор|исполнител|провайдер|партнер|компани)"
 )
+NO_TRANSFER = rx(r"без (?:возможности|права) (?:\w+ ){0,2}?(?:перенос|переоформл|сохранени|передач)")
 OWNS = rx(
     r"ресурс\w* нумерации|номерн\w* емкост|во временное пользование|собственност\w*|не приобретает|принадлеж|"
     r"property of|owned by|belong"
@@ -1094,6 +1124,8 @@ def detect_lockin(ctx: Ctx) -> Hit | None:
                 )
                 else "no_transfer"
             ] = True
+        if "returned_on_exit" not in p and NO_TRANSFER.search(clause):
+            p["no_transfer"] = True
         if "returned_on_exit" not in p and ctx.lang == "ru" and EXIT_RETURN_RU.search(clause):
             # "numbers belong to the operator and are returned on termination": the ownership cue
             # matched first, but the clause also takes the numbers back on exit
@@ -1126,6 +1158,8 @@ RENEWAL_RU = [
         r"намерени|непродлени|отказ)"
     ),
     rx(r"пролонгаци\w*|автопролонгаци\w*"),
+    # "отказ Заказчика от продления": a renewal the customer has to decline
+    rx(r"отказ\w* (?:\w+ ){0,2}?от (?:\w+ )?(?:продлени|пролонгаци)\w*|непродлени\w*"),
 ]
 RENEWAL_EN = [
     rx(
@@ -1224,6 +1258,11 @@ TERMINATION_RU = [
     rx(
         r"(?:оказание услуг|доступ|услуги)[^.;]{0,40}?(?:может быть|могут быть|подлежит|подлежат) (?:\w+ "
         r")?(?:приостановлен|ограничен|прекращен|заблокирован)\w*"
+    ),
+    # "Оказание услуг приостанавливается Оператором …"
+    rx(
+        r"(?:оказание|предоставление|обслуживание|доступ)\s+(?:\w+\s+){0,3}?(?:приостанавлива|прекраща|"
+        r"ограничива|блокиру)\w*ся"
     ),
 ]
 TERMINATION_EN = [
@@ -1376,6 +1415,10 @@ JURIS_RU = [
         r"арбитраж\w*|подсуд\w*)"
     ),
     rx(
+        r"(?:спор\w*|разногласи\w*)[^.;]{0,100}?(?:рассмотрени|разрешени|переда)\w*[^.;]{0,40}?по месту "
+        r"нахождения"
+    ),
+    rx(
         r"подсудност\w*|третейск\w*|применим\w* прав\w*|регулиру\w*[^.;]{0,40}?прав\w* (?:англи|кипр|\w+ской)"
     ),
 ]
@@ -1419,7 +1462,8 @@ DEFENDANT = rx(
     r"may not apply to you|some (?:jurisdictions|states|countries) do not"
 )
 PROVIDER_SEAT = rx(
-    r"по месту нахождения (?:\w+ )?(?:оператор|исполнител|провайдер|поставщик|истца|лицензиар|партнер)"
+    r"по месту нахождения (?:\w+ )?(?:оператор|исполнител|провайдер|поставщик|истца|лицензиар|партнер|"
+    r"компани)"
 )
 CITY = rx(
     r"(?:суд\w*|арбитраж\w*)[^.;]{0,50}?(?:\bг\.|\bгор\.|\bгорода)\s*(?P<city>(?:нижн\w+|велик\w+|санкт|"
@@ -1441,6 +1485,13 @@ def detect_jurisdiction(ctx: Ctx, home_city: str | None = None) -> Hit | None:
         m = ctx.search(pattern)
         if not m:
             continue
+        if (
+            ctx.lang == "ru"
+            and ctx.has(RUSSIAN_LAW)
+            and not ctx.has(FOREIGN)
+            and not re.search(r"суд|арбитраж|третейск|подсудн|по месту", ctx.norm[ctx.start : ctx.end])
+        ):
+            return None  # "применимым правом является право РФ" names no forum: nothing to grade
         hit = Hit("JUR-" + ctx.lang.upper(), m.start(), m.end(), direction=MUTUAL, confidence=0.8)
         p: dict = {}
         city = ctx.search(CITY)
@@ -1491,7 +1542,7 @@ MINCOM_RU = [
     rx(r"неснижаем\w*\s+(?:остат|баланс|сумм|платеж)\w*"),
     rx(
         r"(?:обязу|обязан|гарантиру)\w*\s+(?:\w+\s+){0,3}?(?:потреблять|оплачивать|приобретать|использовать|"
-        r"заказывать|оплат\w*|потреблени\w*)\s+(?:[^.;\s]+\s+){0,4}?(?:на сумму\s+|в размере\s+)?"
+        r"заказывать|оплат\w*|потреблени\w*|пополн\w*)\s+(?:[^.;\s]+\s+){0,4}?(?:на сумму\s+|в размере\s+)?"
         r"не (?:менее|ниже)"
     ),
     rx(
