@@ -65,6 +65,24 @@ class RatingRun(TimeStampedModel):
         return f"#{self.pk} {self.period:%Y-%m} {self.get_status_display()}"
 
 
+# Labels of the rating engine's outcomes, translated (the English text is the one in migration 0001).
+STATUS_LABELS = {
+    rating.Status.RATED: _("Rated"),
+    rating.Status.FREE: _("Free"),
+    rating.Status.INTERNAL: _("Internal"),
+    rating.Status.UNRATED: _("Unrated"),
+    rating.Status.NOT_BILLABLE: _("Not Billable"),
+}
+CALL_TYPE_LABELS = {
+    rating.CallType.LOCAL: _("Local"),
+    rating.CallType.LONG_DISTANCE: _("Long Distance"),
+    rating.CallType.MOBILE: _("Mobile"),
+    rating.CallType.INTERNATIONAL: _("International"),
+    rating.CallType.TOLL_FREE: _("Toll Free"),
+    rating.CallType.INTERNAL: _("Internal"),
+}
+
+
 class RatedCall(models.Model):
     """What one call record cost us: the rate that priced it, billed seconds and cost, as last rated.
 
@@ -79,8 +97,10 @@ class RatedCall(models.Model):
     (CASCADE); a re-run also deletes ratings of calls that are gone.
     """
 
-    Status = models.TextChoices("Status", [(s.name, s.value) for s in rating.Status])
-    CallType = models.TextChoices("CallType", [(t.name, t.value) for t in rating.CallType])
+    Status = models.TextChoices("Status", [(s.name, (s.value, STATUS_LABELS[s])) for s in rating.Status])
+    CallType = models.TextChoices(
+        "CallType", [(t.name, (t.value, CALL_TYPE_LABELS[t])) for t in rating.CallType]
+    )
 
     call = models.OneToOneField(
         "calls.CallRecord",

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from apps.calls.models import CallRecord
 from apps.company.models import Department
@@ -987,9 +988,10 @@ def whatif_price(*, month: Month, tariff: Tariff, contract: Contract | None = No
             continue
         dept = departments.get(row.department_id)
         dept_line = by_dept.setdefault(
-            row.department_id, WhatIfLine(dept.code if dept else "", str(dept) if dept else "Unassigned")
+            row.department_id,
+            WhatIfLine(dept.code if dept else "", str(dept) if dept else gettext("Unassigned")),
         )
-        dest_label = rates.get(result.rate_id, "(no rate in this tariff)")
+        dest_label = rates.get(result.rate_id, gettext("(no rate in this tariff)"))
         dest_line = by_dest.setdefault(dest_label, WhatIfLine(result.prefix, dest_label))
         current = stored[row.facts.call_id] or ZERO
         for target in (dept_line, dest_line, total):
@@ -1078,7 +1080,7 @@ def cost_trend_by_department(*, month: Month, months: int = 12) -> tuple[list[st
             {
                 "city": row["department__city__name"] or "",
                 "code": row["department__code"] or "",
-                "name": row["department__name"] or "Unassigned",
+                "name": row["department__name"] or gettext("Unassigned"),
                 "net": [ZERO] * len(labels),
             },
         )
@@ -1119,7 +1121,9 @@ def cost_report_render(report: CostReport, *, fmt: str) -> bytes:
         details = cost_report_details(report)
         codes = dict(Department.objects.values_list("pk", "code"))
         per_code = {codes.get(k, ""): v for k, v in details.items() if k is not None}
-        chart = exports.trend_svg(cost_trend(month=Month.of(report.period)), title="Net cost, last 12 months")
+        chart = exports.trend_svg(
+            cost_trend(month=Month.of(report.period)), title=gettext("Net cost, last 12 months")
+        )
         return exports.to_pdf(data, departments_detail=per_code, chart=chart)
     raise ValueError(f"unknown report format {fmt!r}")
 
