@@ -41,12 +41,33 @@ def _reset_peak() -> bool:
         return False
 
 
+def _process_cpu(pid: int) -> float | None:
+    """User + system CPU seconds of a process on this machine (the PostgreSQL backend), from /proc."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _backend() -> tuple[int, float | None]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    return pid, _process_cpu(pid)
+
+
 def memory_method() -> str:
     return "VmHWM after clear_refs (peak RSS during the operation)"
 
 
 def in_child(fn: Callable[[], object]) -> dict:
-    """{'seconds', 'peak_rss_mb', 'start_rss_mb', 'memory', 'result'}; re-raises the child's error."""
+    """{'seconds', 'peak_rss_mb', 'start_rss_mb', 'memory', 'client_cpu_s', 'server_cpu_s', 'result'};
+    re-raises the child's error. CPU: this child's own, and its PostgreSQL backend's (from /proc; parallel
+    query workers are not counted)."""
     connections.close_all()
     read_end, write_end = os.pipe()
     pid = os.fork()
@@ -54,11 +75,19 @@ def in_child(fn: Callable[[], object]) -> dict:
         os.close(read_end)
         code = 0
         try:
+            backend, server_before = _backend()  # connects before the clock starts
             reset = _reset_peak()
             start_rss = _status_kb("VmRSS") or 0
+            cpu_before = os.times()
             began = time.perf_counter()
             result = fn()
             seconds = time.perf_counter() - began
+            cpu_after = os.times()
+            server_after = _process_cpu(backend)
+            client_cpu = (cpu_after.user - cpu_before.user) + (cpu_after.system - cpu_before.system)
+            server_cpu = None
+            if server_before is not None and server_after is not None:
+                server_cpu = server_after - server_before
             if reset:
                 peak, how = _status_kb("VmHWM") or 0, "VmHWM"
             else:
@@ -70,6 +99,8 @@ def in_child(fn: Callable[[], object]) -> dict:
                 "peak_rss_mb": round(peak / 1024, 1),
                 "start_rss_mb": round(start_rss / 1024, 1),
                 "memory": how,
+                "client_cpu_s": round(client_cpu, 3),
+                "server_cpu_s": None if server_cpu is None else round(server_cpu, 3),
                 "result": result,
             }
         except BaseException:

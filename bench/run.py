@@ -372,6 +372,7 @@ def bench(n: int, runs: int, prefixes: int, seed: int, workdir: Path) -> dict:
     times: dict[str, list[float]] = {}
     memory: dict[str, list[float]] = {}
     growth: dict[str, list[float]] = {}  # peak minus the RSS the child started the operation with
+    cpu: dict[str, list[list]] = {}  # [client CPU s, PostgreSQL backend CPU s] per run
     gates: dict[str, str] = {}
     details: dict[str, object] = {}
 
@@ -381,6 +382,7 @@ def bench(n: int, runs: int, prefixes: int, seed: int, workdir: Path) -> dict:
             times.setdefault(label, []).append(result["seconds"])
             memory.setdefault(label, []).append(result["peak_rss_mb"])
             growth.setdefault(label, []).append(round(result["peak_rss_mb"] - result["start_rss_mb"], 1))
+            cpu.setdefault(label, []).append([result["client_cpu_s"], result["server_cpu_s"]])
         return result["result"], result["seconds"]
 
     for run in range(runs + 1):
@@ -418,6 +420,13 @@ def bench(n: int, runs: int, prefixes: int, seed: int, workdir: Path) -> dict:
             times.setdefault("end to end", []).append(imp + rate)
             memory.setdefault("end to end", []).append(max(memory["import"][-1], memory["rating"][-1]))
             growth.setdefault("end to end", []).append(max(growth["import"][-1], growth["rating"][-1]))
+            both = (cpu["import"][-1], cpu["rating"][-1])
+            cpu.setdefault("end to end", []).append(
+                [
+                    sum(c[0] for c in both),
+                    None if None in (both[0][1], both[1][1]) else both[0][1] + both[1][1],
+                ]
+            )
         corrected = correct_tariff(world, run)
         rerated, rerate = measure("re-rating", lambda: our_rating(month), keep)
         baselines.reference_rating(
@@ -448,6 +457,7 @@ def bench(n: int, runs: int, prefixes: int, seed: int, workdir: Path) -> dict:
         "times": times,
         "memory_mb": memory,
         "memory_growth_mb": growth,
+        "cpu_s": cpu,
         "gates": gates,
         "details": details,
     }
@@ -488,7 +498,8 @@ def render(result: dict) -> str:
         f"PostgreSQL {env['postgresql']}",
         "gates: " + "; ".join(f"{k} ✓ {v}" for k, v in result["gates"].items()),
         "",
-        f"{'':30s} {'median':>9s}  {'runs':<26s} {'calls/s':>10s} {'peak RSS (growth)':>18s}",
+        f"{'':30s} {'median':>9s}  {'runs':<26s} {'calls/s':>10s} {'peak RSS (growth)':>18s} "
+        f"{'CPU client+PG':>14s}",
     ]
     for key, label in ROWS:
         if key not in result["median_s"]:
@@ -497,7 +508,14 @@ def render(result: dict) -> str:
         runs = " ".join(_secs(s) for s in result["times"][key])
         rate = f"{n / med:,.0f}" if key not in ("Q0", "report", "PDF") and med > 0 else ""
         mem = f"{max(result['memory_mb'][key]):.0f} MB (+{max(result['memory_growth_mb'][key]):.0f})"
-        out.append(f"{label:30s} {_secs(med):>9s}  {runs:<26s} {rate:>10s} {mem:>18s}")
+        client, server = _median_cpu(result["cpu_s"][key])
+        cpus = f"{client:.2f}+{server:.2f} s" if server is not None else f"{client:.2f}+? s"
+        out.append(f"{label:30s} {_secs(med):>9s}  {runs:<26s} {rate:>10s} {mem:>18s} {cpus:>14s}")
+    per_core = result["per_core"]
+    out.append(
+        "per core (calls per CPU-second, client + PostgreSQL): "
+        + ", ".join(f"{k} {v:,.0f}" for k, v in per_core.items() if v)
+    )
     out += ["", f"{'ratio (issue)':30s} {'measured':>9s}  {'target':<8s}"]
     for name, r in result["ratios"].items():
         mark = "PASS" if r["pass"] else "FAIL"
@@ -523,6 +541,23 @@ def render(result: dict) -> str:
                 out.append("  " + "   ".join(cells[i : i + 3]))
     out.append(f"memory: {result['memory_method']}; JSON: {result.get('json_path', '')}")
     return "\n".join(out)
+
+
+def _median_cpu(runs: list[list]) -> tuple[float, float | None]:
+    client = statistics.median(r[0] for r in runs)
+    servers = [r[1] for r in runs if r[1] is not None]
+    return client, statistics.median(servers) if len(servers) == len(runs) else None
+
+
+def per_core(result: dict) -> dict[str, float | None]:
+    """Calls per CPU-second (our process + its PostgreSQL backend): what one more core buys."""
+    out = {}
+    for key in ("B1", "D0", "import", "rating", "end to end", "re-rating"):
+        if key in result["cpu_s"]:
+            client, server = _median_cpu(result["cpu_s"][key])
+            spent = None if server is None else client + server
+            out[key] = round(result["config"]["n"] / spent) if spent else None
+    return out
 
 
 def _secs(value: float) -> str:
@@ -562,6 +597,7 @@ def main() -> int:
             result["environment"] = environment()
             result["median_s"] = {k: statistics.median(v) for k, v in result["times"].items()}
             result["ratios"] = ratios(result["median_s"])
+            result["per_core"] = per_core(result)
             result["memory_method"] = memory_method()
             if os.environ.get("BENCH_SCANNER", "1") != "0":
                 result["scanner"] = scanner_quality()
