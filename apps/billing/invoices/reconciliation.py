@@ -264,8 +264,9 @@ def _terms(contract: Contract) -> InvoiceTerms:
 
 
 def _contract_tariffs(contract: Contract, start: dt.date, end: dt.date) -> list[Tariff]:
+    """Tariffs of the contract and of its appendices / supplementary agreements, overlapping [start, end)."""
     return list(
-        Tariff.objects.filter(contract=contract)
+        Tariff.objects.filter(Q(contract=contract) | Q(contract__parent=contract))
         .filter(valid_from__lt=end)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=start))
         .select_related("contract")
@@ -335,6 +336,7 @@ def _price_their_calls(calls: list[TheirCall], contract: Contract, month: Month)
     """Expected cost of each operator call under the tariff in force on its day (in place)."""
     tariffs = _contract_tariffs(contract, month.first_day, month.next_first_day)
     books = _TariffBooks(tariffs)
+    family = [contract.pk, *sorted({t.contract_id for t in tariffs} - {contract.pk})]
     ledger = rating.IncludedMinutesLedger()
     zone = _zone()
     for call in sorted(calls, key=lambda c: (c.started_at, c.line_id)):
@@ -346,7 +348,8 @@ def _price_their_calls(calls: list[TheirCall], contract: Contract, month: Month)
             outbound=True,
             destination=call.digits,
         )
-        book = books.book_for(contract.pk, rating.local_day(call.started_at, zone))
+        day = rating.local_day(call.started_at, zone)
+        book = next((b for cid in family if (b := books.book_for(cid, day)) is not None), None)
         result = rating.rate_call(facts, book, month=str(month), ledger=ledger)
         call.expected = result.cost
         call.prefix = result.prefix or ""
