@@ -314,21 +314,30 @@ def _expected_number_rent(contract: Contract, month: Month) -> dict[str, tuple[o
 
 
 def _our_calls(contract: Contract, month: Month) -> list[OurCall]:
+    """Our priced calls of the contract in the month (plain tuples: a statement has thousands)."""
     rows = (
         RatedCall.objects.filter(contract=contract, period=month.first_day, status__in=PRICED)
-        .select_related("call__our_number")
         .order_by("started_at", "call_id")
+        .values_list(
+            "call_id",
+            "started_at",
+            "destination",
+            "call__callee",
+            "call__billsec",
+            "cost",
+            "call__our_number__number",
+        )
     )
     return [
         OurCall(
-            call_id=r.call_id,
-            started_at=r.started_at,
-            digits=r.destination or _digits(r.call.callee),
-            billsec=r.call.billsec,
-            cost=r.cost or ZERO,
-            number=r.call.our_number.number if r.call.our_number_id else "",
+            call_id=call_id,
+            started_at=started_at,
+            digits=destination or _digits(callee),
+            billsec=billsec,
+            cost=cost or ZERO,
+            number=number or "",
         )
-        for r in rows
+        for call_id, started_at, destination, callee, billsec, cost, number in rows
     ]
 
 
