@@ -86,6 +86,12 @@ class InvoiceTermsAdmin(admin.ModelAdmin):
     list_select_related = ["contract"]
     autocomplete_fields = ["contract"]
 
+    def save_model(self, request, obj, form, change):
+        from .invoices.services import invoice_deadlines_refresh
+
+        super().save_model(request, obj, form, change)
+        invoice_deadlines_refresh(contract=obj.contract)
+
 
 class InvoiceLineInline(admin.TabularInline):
     model = InvoiceLine

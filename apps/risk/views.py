@@ -19,6 +19,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.billing.invoices.queries import open_price_changes
 from apps.contracts.models import Contract, ContractDocument, ContractParty
 
 from . import policy as P
@@ -99,6 +100,8 @@ def register(request):
         "summary": _provider_summary(findings),
         "severity_columns": SEVERITY_COLUMNS,
         "query": query.urlencode(),
+        # Suspected unilateral price changes found on invoices (risk reads billing, one way).
+        "price_changes": open_price_changes(),
     }
     return render(request, "risk/register.html", context)
 

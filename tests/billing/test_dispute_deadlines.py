@@ -186,3 +186,15 @@ def test_alert_task_runs_twice_with_the_same_outcome(inv_world, accountant):
     assert invoice_alerts() == 1
     assert invoice_alerts() == 0
     assert InvoiceAlert.objects.count() == 1 and len(mail.outbox) == 1
+
+
+def test_a_changed_window_moves_the_last_day_of_open_invoices(inv_world):
+    invoice = make_invoice(inv_world, matching_lines(), received=date(2026, 11, 2))
+    paid = make_invoice(inv_world, matching_lines(), number="PAID", received=date(2026, 11, 2))
+    inv.invoice_pay(invoice=paid, paid_on=date(2026, 11, 3))
+    inv_world.contract.dispute_window_days = 2
+    inv_world.contract.save()
+    assert inv.invoice_deadlines_refresh() == 1
+    invoice.refresh_from_db()
+    paid.refresh_from_db()
+    assert invoice.dispute_by == date(2026, 11, 5) and paid.dispute_by == date(2026, 11, 9)

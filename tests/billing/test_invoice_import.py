@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from apps.billing.invoices.importing import read_invoice_file
 from apps.billing.invoices.reconciliation import reconcile
 from apps.billing.models import Invoice, InvoiceLine
 from apps.calls.models import StatementProfile
@@ -71,10 +76,17 @@ def test_windows_1251_semicolon_file_with_decimal_commas_imports_and_reconciles(
 ):
     path = write(tmp_path, ROWS)
     assert "Аренда".encode("cp1251") in path.read_bytes()  # really Windows-1251, not UTF-8
+    out = io.StringIO()
     call_command(
-        "import_invoice", "--profile", profile.name, str(path), "--received", "2026-04-02", "--json",
-        stdout=(out := __import__("io").StringIO()),
-    )  # fmt: skip
+        "import_invoice",
+        "--profile",
+        profile.name,
+        str(path),
+        "--received",
+        "2026-04-02",
+        "--json",
+        stdout=out,
+    )
     summary = json.loads(out.getvalue())
     assert summary["imported"] and summary["created"]
     assert (summary["lines"], summary["calls"], summary["net"]) == (4, 2, "1503.30")
@@ -130,3 +142,25 @@ def test_a_file_mixing_two_invoices_is_refused(inv_world, profile, media, tmp_pa
     path = write(tmp_path, rows)
     with pytest.raises(CommandError, match="invoice_number: 'ТТ-0413' differs from 'ТТ-0412'"):
         call_command("import_invoice", "--profile", profile.name, str(path))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    cells=st.lists(
+        st.lists(st.text(alphabet=st.characters(codec="cp1251"), max_size=12), min_size=0, max_size=12),
+        max_size=5,
+    ),
+    raw=st.binary(max_size=200),
+)
+def test_any_file_either_parses_or_fails_with_a_clear_validation_error(profile, cells, raw):
+    text = "\r\n".join([HEADER, *(";".join(row) for row in cells)]).encode("cp1251") + b"\r\n" + raw
+    try:
+        parsed = read_invoice_file(
+            io.BytesIO(text), profile=profile, name="fuzz.csv", timezone="Europe/Moscow"
+        )
+    except ValidationError as exc:
+        assert all(
+            message.startswith("fuzz.csv") or message.startswith("nothing") for message in exc.messages
+        )
+    else:
+        assert all(line.amount == line.amount.quantize(D("0.01")) for line in parsed.lines)

@@ -119,3 +119,21 @@ def test_manual_entry_page_creates_and_checks_the_invoice(inv_world, client_as):
     assert invoice.status == Invoice.Status.CHECKING and invoice.net == D("1550.00")
     bad = client_as("accounting").post("/invoices/new/", {"contract": inv_world.contract.pk, "lines": "x; 1"})
     assert "Line 1: write service; number; amount." in bad.content.decode()
+
+
+def test_dashboard_attention_lists_invoices_nearing_deemed_acceptance(inv_world, personas):
+    from apps.core.attention import attention_items
+
+    today = inv.today_local()
+    make_invoice(inv_world, matching_lines(), number="NEAR", received=today)
+    # Whatever today's calendar, put the last day 3 days ahead (the window's own rules are tested elsewhere).
+    Invoice.objects.filter(number="NEAR").update(dispute_by=today + dt.timedelta(days=3))
+    accounting = {i.key: i for i in attention_items(personas["accounting"], today=today)}
+    assert accounting["billing.invoices_deemed_accepted_soon"].count == 1
+    assert "billing.invoices_deemed_accepted_soon" not in {
+        i.key for i in attention_items(personas["marketer"], today=today)
+    }
+    invoice = Invoice.objects.get(number="NEAR")
+    inv.dispute_send(dispute=inv.dispute_open(invoice=invoice, reason="check"), sent_on=today)
+    accounting = {i.key for i in attention_items(personas["accounting"], today=today)}
+    assert "billing.invoices_deemed_accepted_soon" not in accounting

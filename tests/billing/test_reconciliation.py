@@ -145,3 +145,19 @@ def test_reconciliation_api_answers_three_columns(inv_world, api_as):
     assert other["reasons"][0]["code"] == "fee_not_in_contract"
     assert data["calls"]["matched"] == 2
     assert api_as("marketer").get(f"/api/v1/invoices/{invoice.pk}/reconciliation/").status_code == 403
+
+
+def test_price_change_shows_in_the_risk_register_and_on_the_contract_page(inv_world, client_as):
+    lines = matching_lines()
+    lines[2] = call_line(at(10, 9, 0, 20), "89171234567", 61, "3.50")
+    invoice = make_invoice(inv_world, lines, number="RISE-1")
+    inv.invoice_check(invoice=invoice)
+    register = client_as("lawyer").get("/risk/").content.decode()
+    assert "Suspected unilateral price changes (from invoices)" in register and "RISE-1" in register
+    contract_page = client_as("lawyer").get(f"/contracts/{inv_world.contract.pk}/").content.decode()
+    assert "RISE-1" in contract_page and "1.5000" in contract_page
+    # Once explained, it leaves the register and the invoice's flag drops.
+    inv.price_change_decide(change=PriceChange.objects.get(), status=PriceChange.Status.EXPLAINED)
+    assert "RISE-1" not in client_as("lawyer").get("/risk/").content.decode()
+    invoice.refresh_from_db()
+    assert not invoice.price_change_suspected

@@ -264,8 +264,9 @@ def _terms(contract: Contract) -> InvoiceTerms:
 
 
 def _contract_tariffs(contract: Contract, start: dt.date, end: dt.date) -> list[Tariff]:
+    """Tariffs of the contract and of its appendices / supplementary agreements, overlapping [start, end)."""
     return list(
-        Tariff.objects.filter(contract=contract)
+        Tariff.objects.filter(Q(contract=contract) | Q(contract__parent=contract))
         .filter(valid_from__lt=end)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=start))
         .select_related("contract")
@@ -313,21 +314,30 @@ def _expected_number_rent(contract: Contract, month: Month) -> dict[str, tuple[o
 
 
 def _our_calls(contract: Contract, month: Month) -> list[OurCall]:
+    """Our priced calls of the contract in the month (plain tuples: a statement has thousands)."""
     rows = (
         RatedCall.objects.filter(contract=contract, period=month.first_day, status__in=PRICED)
-        .select_related("call__our_number")
         .order_by("started_at", "call_id")
+        .values_list(
+            "call_id",
+            "started_at",
+            "destination",
+            "call__callee",
+            "call__billsec",
+            "cost",
+            "call__our_number__number",
+        )
     )
     return [
         OurCall(
-            call_id=r.call_id,
-            started_at=r.started_at,
-            digits=r.destination or _digits(r.call.callee),
-            billsec=r.call.billsec,
-            cost=r.cost or ZERO,
-            number=r.call.our_number.number if r.call.our_number_id else "",
+            call_id=call_id,
+            started_at=started_at,
+            digits=destination or _digits(callee),
+            billsec=billsec,
+            cost=cost or ZERO,
+            number=number or "",
         )
-        for r in rows
+        for call_id, started_at, destination, callee, billsec, cost, number in rows
     ]
 
 
@@ -335,6 +345,7 @@ def _price_their_calls(calls: list[TheirCall], contract: Contract, month: Month)
     """Expected cost of each operator call under the tariff in force on its day (in place)."""
     tariffs = _contract_tariffs(contract, month.first_day, month.next_first_day)
     books = _TariffBooks(tariffs)
+    family = [contract.pk, *sorted({t.contract_id for t in tariffs} - {contract.pk})]
     ledger = rating.IncludedMinutesLedger()
     zone = _zone()
     for call in sorted(calls, key=lambda c: (c.started_at, c.line_id)):
@@ -346,7 +357,8 @@ def _price_their_calls(calls: list[TheirCall], contract: Contract, month: Month)
             outbound=True,
             destination=call.digits,
         )
-        book = books.book_for(contract.pk, rating.local_day(call.started_at, zone))
+        day = rating.local_day(call.started_at, zone)
+        book = next((b for cid in family if (b := books.book_for(cid, day)) is not None), None)
         result = rating.rate_call(facts, book, month=str(month), ledger=ledger)
         call.expected = result.cost
         call.prefix = result.prefix or ""

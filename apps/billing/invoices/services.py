@@ -484,6 +484,20 @@ def due_calendar(*, today: dt.date | None = None, days: int = 62) -> list[Calend
 # --- Daily: alerts and deemed acceptance -------------------------------------------------------
 
 
+def invoice_deadlines_refresh(*, contract: Contract | None = None) -> int:
+    """Recompute the last day to dispute of open invoices (after the contract's window or its kind of
+    days changed: contracts cannot call billing, so the daily task and the terms admin call this)."""
+    changed = 0
+    invoices = Invoice.objects.open().select_related("contract")
+    if contract is not None:
+        invoices = invoices.filter(contract=contract)
+    for invoice in invoices:
+        if deadlines.invoice_dispute_by(invoice) != invoice.dispute_by:
+            invoice.save()
+            changed += 1
+    return changed
+
+
 def invoice_alerts_send(*, today: dt.date | None = None) -> list[InvoiceAlert]:
     """E-mail accounting about invoices whose last day to dispute is 5, 2 or 1 days away — each
     (invoice, days, last day) once; invoices whose window has passed undisputed become accepted."""
@@ -492,6 +506,7 @@ def invoice_alerts_send(*, today: dt.date | None = None) -> list[InvoiceAlert]:
     from apps.billing.services import accounting_recipients
 
     today = today or today_local()
+    invoice_deadlines_refresh()
     for invoice in invoices_for_lists().undisputed_open().filter(dispute_by__lt=today):
         if invoice_clock(invoice, today).state == "deemed_accepted":
             invoice.status = Invoice.Status.ACCEPTED
