@@ -826,6 +826,20 @@ LIMIT_EN = [
     ),
     rx(r"liabilit\w*[^.;]{0,120}?(?:will|shall|does|may) not exceed|liabilit\w*[^.;]{0,60}?is limited to"),
 ]
+# "you agree and understand that X will not be liable": the customer only acknowledges the provider's
+# exclusion (X named by its brand), it is not the customer's own limitation
+YOU_AGREE_THAT = rx(r"\byou\s+(?:\w+\s+){0,3}?(?:agree|acknowledge|understand|accept)\w*[^.;]{0,40}?\bthat\b")
+# the thing ended belongs to the customer: "terminate your account", "suspend the user's access"
+YOUR_THING = rx(r"\s*(?:(?:and|or|/)\s*\w+\s+)*(?:\w+\s+){0,2}?(?:your|the user'?s?|users'?)\b")
+
+
+def _comma_after_last_you(norm: str, start: int, end: int) -> bool:
+    """A comma between the last "you/your" and `end`: "you" belonged to an earlier clause ("If you …,
+    Acme may …"), so it is not the subject of what follows."""
+    found = list(re.finditer(r"\byou(?:r)?\b", norm[start:end]))
+    return bool(found) and "," in norm[start + found[-1].end() : end]
+
+
 NOT_LIMITING_EN = rx(
     r"(?:nothing|not|n't|never)\b[^.;]{0,40}?(?:exclude|limit|remove|restrict)s?\b[^.;]{0,20}?(?:our|any|"
     r"its|the)? ?"
@@ -871,6 +885,7 @@ def detect_limitation(ctx: Ctx) -> Hit | None:
                 actor == "customer"
                 and ctx.lang == "en"
                 and re.search(r"\byou\b", seg[: m.start() - sent.start])
+                and not YOU_AGREE_THAT.search(seg[: m.start() - sent.start])
             ):
                 hit.direction = IN_OUR_FAVOUR
                 hit.protective = True
@@ -1306,8 +1321,10 @@ TERMINATION_EN = [
     # "the licences granted … terminate if you do not comply", "your account may automatically expire
     # following any period of inactivity", "your permission … will terminate automatically"
     rx(
-        r"(?:licen[cs]es?|permission|account|access)\b[^.;]{0,80}?\b(?:will |shall |may )?(?:automatically )?"
-        r"(?:terminate|expire|be terminated|be suspended|be closed|be deleted)\w*\s+(?:automatically|if|upon|"
+        r"(?:licen[cs]es?|permission|account|access|subscription|membership)\b[^.;]{0,80}?"
+        r"\b(?:will |shall |may )?(?:automatically )?"
+        r"(?:terminate|expire|be terminated|be suspended|be closed|be deleted|be cancell?ed|be deactivated|"
+        r"be disabled)\w*\s+(?:automatically|if|upon|"
         r"following|when|on)\b"
     ),
     rx(r"until terminated by (?:either|any) party"),
@@ -1394,6 +1411,21 @@ def detect_termination(ctx: Ctx) -> Hit | None:
             hit.direction = _direction(actor, ctx.lang)
             if i > 0 and actor is None:
                 hit.direction = AGAINST_US if ctx.lang == "ru" else UNCLEAR
+            if (
+                ctx.lang == "en"
+                and hit.direction == IN_OUR_FAVOUR
+                and (
+                    i == 2
+                    or re.search(r"\byour\s+\w+\s+$", ctx.norm[sent.start : m.start()])
+                    or (
+                        YOUR_THING.match(ctx.norm, m.end(), min(ctx.end, m.end() + 60))
+                        and _comma_after_last_you(ctx.norm, sent.start, m.start())
+                    )
+                )
+            ):
+                # "If you initiate a chargeback, Tinder may terminate your account": the provider (named
+                # by its brand) ends *our* account; "you" was only the subject of the condition
+                hit.direction = AGAINST_US
             if hit.direction == IN_OUR_FAVOUR:
                 hit.protective = True
                 return hit

@@ -317,3 +317,27 @@ def test_a_promise_not_to_raise_prices_is_protective(find):
         "2.2. Оператор гарантирует не изменять тарифы в течение года.", "PRICE_CHANGE_UNILATERAL", lang="ru"
     )
     assert f is None or f.severity == "info"
+
+
+# English, round 4 (dev records only): the brand-named provider acting on *our* account or liability
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If you dispute a charge with your bank, Acme may suspend your account immediately.",
+        "Your subscription may be cancelled if you do not sign in for two years.",
+    ],
+)
+def test_the_provider_ending_our_account_is_against_us_even_after_a_you_condition(find, text):
+    f = find(text, "UNILATERAL_TERMINATION", lang="en")
+    assert f is not None and f.direction == "against_us" and f.severity != "info"
+
+
+def test_you_acknowledging_the_providers_exclusion_is_not_our_protection(find):
+    text = "You acknowledge and agree that Acme will not be liable for any indirect damages."
+    f = find(text, "LIABILITY_LIMITATION", lang="en")
+    assert f is not None and f.severity != "info" and f.direction != "in_our_favour"
+
+
+def test_our_own_right_to_close_our_account_stays_in_our_favour(find):
+    f = find("You may close your account at any time.", "UNILATERAL_TERMINATION", lang="en")
+    assert f is None or f.severity == "info"
