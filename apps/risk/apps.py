@@ -27,3 +27,6 @@ class RiskConfig(AppConfig):
         "accounting": {"riskfinding": VIEW},
         "marketer": {"riskfinding": VIEW},
     }
+
+    def ready(self):
+        from . import signals  # noqa: F401  (queues the scan of every new document version)

@@ -107,9 +107,9 @@ def _percents(norm: str, start: int, end: int) -> list[tuple[float, int, int]]:
         else:
             num = next((v for k, v in _FRACTION_NUM.items() if word.startswith(k)), None)
             den = {"десят": 10, "сот": 100}.get(m.group("den") or "", 1)
-            if num is None or den == 1:
-                continue  # "пять процентов" has digits beside it in contracts; bare words are ambiguous
-            value = num / den
+            if num is None:
+                continue
+            value = num / den  # "одного процента" = 1 %; "пять (5) процентов" was taken by the digits
         found.append((value, m.start(), m.end()))
     return sorted(found, key=lambda item: item[1])
 

@@ -219,7 +219,7 @@ PRICE_RU = [
         r"(?:оператор|исполнител|провайдер)\w* (?:самостоятельно|в одностороннем порядке|по своему "
         r"усмотрению)"
     ),
-    rx(r"нов\w* (?:тариф|цен|стоимост)\w*[^.;]{0,80}?(?:вступа|применя|действу)\w*"),
+    rx(r"нов\w* (?:тариф|цен|стоимост)\w*[^.;]{0,80}?(?:вступа|применя|действу|вводя|вводит)\w*"),
 ]
 _PRICE_WORD_EN = r"(?:prices?|pricing|fees?|rates?|tariffs?|charges?|subscription (?:fee|price)s?)\b"
 PRICE_EN = [
@@ -238,7 +238,8 @@ PRICE_PROTECT = rx(
     r"(?:не (?:вправе|может|могут|подлеж\w*|допуска\w*|изменя\w*|будут)[^.;]{0,50}?(?:изменя|измен|"
     r"пересм|повыш|индекс))|"
     r"фиксирован\w*[^.;]{0,40}?(?:на весь срок|в течение|до окончания)|"
-    r"(?:will not|shall not|may not|cannot) (?:be )?(?:change|increase|modif|rais)\w*"
+    r"(?:will not|shall not|may not|cannot) (?:be )?(?:change|increase|modif|rais)\w*|"
+    r"(?:обязу\w*|гарантиру\w*)\s+не (?:повыша|изменя|пересматрива|индексирова)\w*"
 )
 
 
@@ -324,6 +325,13 @@ TERMS_RU = [
     rx(
         r"актуальн\w* редакци\w*\b(?! (?:прайс|тариф|цен|расценок|прейскурант))[^.;]{0,60}?"
         r"(?:размещ|опубликов|доступн|находится)\w*"
+    ),
+    # "Об изменении Условий Пользователь уведомляется за 30 дней", "уведомляет … об изменении Правил"
+    rx(
+        r"\bоб? изменени\w* (?:настоящ\w* |публичн\w* )?(?:услови|договор|правил|оферт|регламент)\w*"
+        r"[^.;]{0,60}?(?:уведомля|извеща|информиру|оповеща)\w*|"
+        r"(?:уведомля|извеща|информиру|оповеща)\w*[^.;]{0,60}?\bоб? изменени\w* (?:настоящ\w* |публичн\w* )?"
+        r"(?:услови|договор|правил|оферт|регламент)\w*"
     ),
     # "изменять перечень и условия оказания услуг"
     rx(
@@ -442,6 +450,7 @@ INVOICE_RU = [
         r"качеств)[^.;]{0,100}?(?:принима\w*|рассматрива\w*|предъявл\w*|направл\w*|могут быть|подлеж\w*)"
     ),
     rx(r"(?:не подлеж\w*|не может быть|не могут быть) (?:\w+ )?(?:оспарива|оспорен|обжалова)\w*"),
+    rx(r"(?:абонент|заказчик|клиент|пользовател)\w* не вправе (?:\w+ )?(?:оспаривать|оспорить|обжаловать)"),
     rx(
         r"(?:определя|устанавлива|рассчитыва|учитыва)\w*\s+(?:\w+\s+){0,2}?(?:исключительно|только|"
         r"на основании)\s+(?:\w+\s+){0,2}?(?:данн|показани|сведени)\w*"
@@ -466,6 +475,7 @@ CONCLUSIVE = rx(
     r"(?:единственн|достаточн|бесспорн|окончательн|неоспорим)\w* (?:и \w+ )?(?:основани|доказательств|данн)|"
     r"(?:явля\w*|служат?|призна\w*)\s+(?:\w+\s+){0,2}?(?:единственн|бесспорн|неоспорим|окончательн)|"
     r"(?:не подлеж\w*|не может быть|не могут быть) (?:\w+ )?(?:оспарива|оспорен)|"
+    r"не вправе (?:\w+ )?(?:оспаривать|оспорить|обжаловать)|"
     r"(?:исключительно|только) (?:по|на основании) (?:\w+ )?(?:данн|показани|сведени)|"
     r"conclusive|final and binding"
 )
@@ -550,6 +560,11 @@ PENALTY_CAP_ONLY = rx(
     r"(?:сумм|размер)\w* (?:\w+ ){0,2}?(?:неустойк|пен|штраф)\w*[^.;]{0,80}?"
     r"(?:не может превышать|не должн\w* превышать|не превыша\w*|ограничива\w*|не более)"
 )
+PENALTY_NOT_CHARGED = rx(r"\s+(?:\w+\s+)?не (?:начисля|взима|применя|уплачива|подлеж)\w*")
+PAID_TO_CUSTOMER = rx(
+    r"(?:уплачива|выплачива|уплатит|выплатит|уплатить|выплатить)\w*\s+(?:\w+\s+)?(?:абонент|заказчик|клиент|"
+    r"пользовател)\w*(?:у|ю)\b"
+)
 NO_PENALTY = rx(r"без (?:[\w-]+ ){0,3}?(?:штраф|неустойк|пен)|without (?:any )?penalt")
 PROVIDER_PAYS = rx(
     r"(?:оператор|исполнител|провайдер)\w*\s+(?:\w+\s+){0,3}?(?:уплачива|выплачива|обязан\w* (?:уплатить|"
@@ -588,9 +603,11 @@ def detect_penalty(ctx: Ctx) -> Hit | None:
     pattern = PENALTY_RU if ctx.lang == "ru" else PENALTY_EN
     for m in ctx.finditer(pattern):
         if NOT_A_PENALTY.search(ctx.norm[m.end() : min(ctx.end, m.end() + 140)]):
-            continue
-        if NOT_A_PENALTY_BEFORE.search(ctx.norm[max(ctx.start, m.start() - 120) : m.start()]):
             continue  # "штрафы, наложенные на Оператора органами" is UNCAPPED_LIABILITY, not a penalty
+        if NOT_A_PENALTY_BEFORE.search(ctx.norm[max(ctx.start, m.start() - 120) : m.start()]):
+            continue
+        if ctx.lang == "ru" and PENALTY_NOT_CHARGED.match(ctx.norm, m.end(), ctx.end):
+            continue  # "Пеня не начисляется на оспариваемые суммы" protects us
         if NO_PENALTY.search(ctx.norm, max(ctx.start, m.start() - 40), min(ctx.end, m.end() + 5)):
             continue
         sent = ctx.sentence_at(m.start())
@@ -598,8 +615,10 @@ def detect_penalty(ctx: Ctx) -> Hit | None:
         hit = Hit("PEN-" + ctx.lang.upper(), m.start(), m.end(), confidence=0.8)
         if MUTUAL_PAYS.search(seg):
             hit.direction = MUTUAL
-        elif CLAIMED_FROM_PROVIDER.search(seg) or (
-            PROVIDER_PAYS.search(seg) and not CUSTOMER_PAYS.search(seg)
+        elif (
+            CLAIMED_FROM_PROVIDER.search(seg)
+            or PAID_TO_CUSTOMER.search(seg)
+            or (PROVIDER_PAYS.search(seg) and not CUSTOMER_PAYS.search(seg))
         ):
             hit.direction = IN_OUR_FAVOUR
             hit.protective = True
@@ -693,7 +712,26 @@ LOST_PROFIT = rx(
     r"упущенн\w* выгод|все убытки|любые убытки|в полном объеме|в полном размере|lost profits?|loss of "
     r"profit|any and all|consequential"
 )
-DIRECT_ONLY = rx(r"реальн\w* ущерб|прям\w* (?:действительн\w* )?ущерб|direct damages")
+# "упущенная выгода возмещению не подлежит", "за исключением упущенной выгоды": lost profit excluded
+LOST_PROFIT_EXCLUDED = rx(
+    r"упущенн\w* выгод\w*[^.;]{0,30}?не (?:подлеж|возмеща|взыскива)\w*(?: возмещени\w*)?|"
+    r"(?:за исключением|кроме|исключая|без учета) упущенн\w* выгод\w*"
+)
+
+
+def _lost_profit(ctx: Ctx, start: int, end: int) -> bool:
+    """A lost-profit cue in norm[start:end] that is not the clause excluding lost profit."""
+    excluded = [(m.start(), m.end()) for m in ctx.finditer(LOST_PROFIT_EXCLUDED) if start <= m.start() < end]
+    return any(
+        not any(a <= m.start() < b for a, b in excluded)
+        for m in ctx.finditer(LOST_PROFIT)
+        if start <= m.start() < end
+    )
+
+
+DIRECT_ONLY = rx(
+    r"реальн\w* ущерб|фактическ\w* (?:затрат|расход)|прям\w* (?:действительн\w* )?ущерб|direct damages"
+)
 CUSTOMER_CAP = rx(
     r"ответственност\w* (?:абонент|заказчик|клиент)\w*[^.;]{0,60}?(?:ограничен|не может превышать|не "
     r"превыша|не более)"
@@ -737,8 +775,8 @@ def detect_uncapped(ctx: Ctx) -> Hit | None:
                 ctx.lang == "ru" or re.search(r"fines?\b|penalt|regulat", seg)
             ):
                 scope = "third_party_fines"
-            elif ctx.search(DIRECT_ONLY, sent.start, sent.end) and not ctx.search(
-                LOST_PROFIT, sent.start, sent.end
+            elif ctx.search(DIRECT_ONLY, sent.start, sent.end) and not _lost_profit(
+                ctx, sent.start, sent.end
             ):
                 scope = "direct"
             else:
@@ -761,6 +799,10 @@ LIMIT_RU = [
         r"*|за)"
     ),
     rx(_PROV_RU + r"[^.;]{0,60}?не (?:возмеща|компенсиру|гарантиру)\w*"),
+    rx(
+        _PROV_RU + r"\s+(?:\w+\s+){0,3}?(?:несет|несут|отвечает|отвечают)\s+[^.;]{0,60}?(?:исключительно|"
+        r"только|лишь) в (?:пределах|размере)"
+    ),
     rx(r"\"как есть\"|в том виде,? (?:как|в котором)|по принципу \"как есть\""),
     rx(
         r"(?:стороны|ни одна из сторон) не (?:несут|несет|отвечают|"
@@ -812,6 +854,20 @@ LIMIT_EN = [
     ),
     rx(r"liabilit\w*[^.;]{0,120}?(?:will|shall|does|may) not exceed|liabilit\w*[^.;]{0,60}?is limited to"),
 ]
+# "you agree and understand that X will not be liable": the customer only acknowledges the provider's
+# exclusion (X named by its brand), it is not the customer's own limitation
+YOU_AGREE_THAT = rx(r"\byou\s+(?:\w+\s+){0,3}?(?:agree|acknowledge|understand|accept)\w*[^.;]{0,40}?\bthat\b")
+# the thing ended belongs to the customer: "terminate your account", "suspend the user's access"
+YOUR_THING = rx(r"\s*(?:(?:and|or|/)\s*\w+\s+)*(?:\w+\s+){0,2}?(?:your|the user'?s?|users'?)\b")
+
+
+def _comma_after_last_you(norm: str, start: int, end: int) -> bool:
+    """A comma between the last "you/your" and `end`: "you" belonged to an earlier clause ("If you …,
+    Acme may …"), so it is not the subject of what follows."""
+    found = list(re.finditer(r"\byou(?:r)?\b", norm[start:end]))
+    return bool(found) and "," in norm[start + found[-1].end() : end]
+
+
 NOT_LIMITING_EN = rx(
     r"(?:nothing|not|n't|never)\b[^.;]{0,40}?(?:exclude|limit|remove|restrict)s?\b[^.;]{0,20}?(?:our|any|"
     r"its|the)? ?"
@@ -843,6 +899,8 @@ def detect_limitation(ctx: Ctx) -> Hit | None:
             ):
                 continue
             actor = ctx.actor(m.end() if i == 0 and ctx.lang == "ru" else m.start())
+            if ctx.lang == "ru" and actor == "customer" and pattern.pattern.startswith("упущенн"):
+                continue  # "Заказчик возмещает реальный ущерб; упущенная выгода не подлежит": our cap
             mutual = actor == "mutual" or bool(
                 re.search(
                     r"кажд\w* из сторон|ни одн\w* из сторон|стороны не|either party|neither party|each "
@@ -857,6 +915,7 @@ def detect_limitation(ctx: Ctx) -> Hit | None:
                 actor == "customer"
                 and ctx.lang == "en"
                 and re.search(r"\byou\b", seg[: m.start() - sent.start])
+                and not YOU_AGREE_THAT.search(seg[: m.start() - sent.start])
             ):
                 hit.direction = IN_OUR_FAVOUR
                 hit.protective = True
@@ -878,10 +937,13 @@ def detect_limitation(ctx: Ctx) -> Hit | None:
 NONNEG_RU = [
     rx(
         r"протокол\w* разногласий[^.;]{0,60}?не (?:принима|рассматрива|подлеж|допуска|будут|может)\w*|"
-        r"не (?:принима|рассматрива)\w*[^.;]{0,80}?протокол\w* разногласий"
+        r"не (?:предусматрива|допуска)\w*[^.;]{0,40}?протокол\w* разногласий|"
+        r"не (?:принима|рассматрива)\w*[^.;]{0,80}?протокол\w* разногласий|"
+        r"разногласи\w* (?:по|относительно|в отношении) [^.;]{0,40}?не (?:принима|рассматрива)\w*"
     ),
     rx(
-        r"услови\w*[^.;]{0,80}?не (?:подлежат|могут быть) (?:\w+ )?(?:изменени|изменен|"
+        r"(?:услови|оферт|текст)\w*[^.;]{0,80}?не (?:подлежат|подлежит|могут быть|может быть) (?:\w+ )?"
+        r"(?:изменени|изменен|"
         r"согласован)\w*[^.;]{0,60}?(?:абонент|заказчик|клиент|по инициативе|по требованию|в "
         r"индивидуальном)"
     ),
@@ -1040,6 +1102,12 @@ LOCKIN_RU.append(
         r"перенест)\w*\s+(?:\w+\s+){0,3}?номер\w*[^.;]{0,60}?без (?:\w+ )?(?:согласи|разрешени)"
     )
 )
+LOCKIN_RU.append(
+    rx(
+        r"(?:пользовани|использовани)\w* (?:\w+ ){0,2}?номер\w*[^.;]{0,80}?не (?:может|могут) быть "
+        r"(?:передан|переоформлен|перенесен)"
+    )
+)
 LOCKIN_EN = [
     rx(
         r"numbers? (?:shall |will )?(?:remain|are|is|belong)\w*[^.;]{0,40}?(?:property of|owned by|belong to)"
@@ -1070,7 +1138,10 @@ DISCRETION = rx(
     r"(?:оператор|исполнител|провайдер|партнер)|по (?:своему )?усмотрению|at (?:its|our) discretion|"
     r"(?:с|без) (?:\w+ )?(?:согласи|разрешени)\w* (?:оператор|исполнител|провайдер|партнер|компани)"
 )
-NO_TRANSFER = rx(r"без (?:возможности|права) (?:\w+ ){0,2}?(?:перенос|переоформл|сохранени|передач)")
+NO_TRANSFER = rx(
+    r"без (?:возможности|права) (?:\w+ ){0,2}?(?:перенос|переоформл|сохранени|передач)|"
+    r"не (?:может|могут) быть (?:передан|переоформлен|перенесен)\w*"
+)
 OWNS = rx(
     r"ресурс\w* нумерации|номерн\w* емкост|во временное пользование|собственност\w*|не приобретает|принадлеж|"
     r"property of|owned by|belong"
@@ -1146,6 +1217,7 @@ RENEWAL_RU = [
     rx(
         r"(?:считается|будет считаться|автоматически|ежегодно)\s+(?:\w+\s+){0,4}?(?:продлен|пролонгир|"
         r"продлева|продлит)\w*"
+        r"|(?:продлева|пролонгир|продлит)\w*\s+автоматически"
     ),
     rx(
         r"(?:продлева|пролонгир|продлен|продлит)\w*\s+(?:\w+\s+){0,4}?на (?:тот же|каждый|следующ|"
@@ -1194,8 +1266,8 @@ NO_RENEWAL = rx(
     r"will not (?:automatically )?renew"
 )
 CUSTOMER_MUST_NOTIFY = rx(
-    r"если (?:абонент|заказчик|клиент)\w* не|(?:отказ|уведомлени|заявлени)\w* (?:\w+ )?(?:абонент|заказчик|"
-    r"клиент)|unless (?:you|customer)"
+    r"если (?:абонент|заказчик|клиент|пользовател)\w* не|(?:отказ|уведомлени|заявлени)\w* (?:\w+ )?"
+    r"(?:абонент|заказчик|клиент|пользовател)|unless (?:you|customer)"
 )
 MUTUAL_NOTIFY = rx(r"ни одна из сторон|ни одна сторона|любая из сторон|either party|neither party")
 AUTOMATIC_EN = rx(
@@ -1253,7 +1325,7 @@ TERMINATION_RU = [
     rx(r"(?:вправе|имеет право|может|оставляет за собой право|праве)\s+(?:[^.;\s]+\s+){0,8}?" + _STOP_RU),
     rx(
         r"(?:приостанавлива|блокиру|прекраща|отключа|ограничива)(?:ет|ются|ется|"
-        r"ют)\s+(?:\w+\s+){0,4}?(?:оказани|доступ|услуг|предоставлени|обслуживани)"
+        r"ют)\s+(?:\w+\s+){0,4}?(?:оказани|доступ|услуг|предоставлени|обслуживани|связ|соединени|номер)"
     ),
     rx(
         r"(?:оказание услуг|доступ|услуги)[^.;]{0,40}?(?:может быть|могут быть|подлежит|подлежат) (?:\w+ "
@@ -1282,8 +1354,10 @@ TERMINATION_EN = [
     # "the licences granted … terminate if you do not comply", "your account may automatically expire
     # following any period of inactivity", "your permission … will terminate automatically"
     rx(
-        r"(?:licen[cs]es?|permission|account|access)\b[^.;]{0,80}?\b(?:will |shall |may )?(?:automatically )?"
-        r"(?:terminate|expire|be terminated|be suspended|be closed|be deleted)\w*\s+(?:automatically|if|upon|"
+        r"(?:licen[cs]es?|permission|account|access|subscription|membership)\b[^.;]{0,80}?"
+        r"\b(?:will |shall |may )?(?:automatically )?"
+        r"(?:terminate|expire|be terminated|be suspended|be closed|be deleted|be cancell?ed|be deactivated|"
+        r"be disabled)\w*\s+(?:automatically|if|upon|"
         r"following|when|on)\b"
     ),
     rx(r"until terminated by (?:either|any) party"),
@@ -1370,6 +1444,21 @@ def detect_termination(ctx: Ctx) -> Hit | None:
             hit.direction = _direction(actor, ctx.lang)
             if i > 0 and actor is None:
                 hit.direction = AGAINST_US if ctx.lang == "ru" else UNCLEAR
+            if (
+                ctx.lang == "en"
+                and hit.direction == IN_OUR_FAVOUR
+                and (
+                    i == 2
+                    or re.search(r"\byour\s+\w+\s+$", ctx.norm[sent.start : m.start()])
+                    or (
+                        YOUR_THING.match(ctx.norm, m.end(), min(ctx.end, m.end() + 60))
+                        and _comma_after_last_you(ctx.norm, sent.start, m.start())
+                    )
+                )
+            ):
+                # "If you initiate a chargeback, Tinder may terminate your account": the provider (named
+                # by its brand) ends *our* account; "you" was only the subject of the condition
+                hit.direction = AGAINST_US
             if hit.direction == IN_OUR_FAVOUR:
                 hit.protective = True
                 return hit
@@ -1415,7 +1504,8 @@ JURIS_RU = [
         r"арбитраж\w*|подсуд\w*)"
     ),
     rx(
-        r"(?:спор\w*|разногласи\w*)[^.;]{0,100}?(?:рассмотрени|разрешени|переда)\w*[^.;]{0,40}?по месту "
+        r"(?:спор\w*|разногласи\w*)[^.;]{0,100}?(?:рассматр|рассмотр|разреш|переда|подлеж)\w*[^.;]{0,40}?"
+        r"по месту "
         r"нахождения"
     ),
     rx(
@@ -1546,10 +1636,15 @@ MINCOM_RU = [
         r"не (?:менее|ниже)"
     ),
     rx(
-        r"минимальн\w*\s+количеств\w*|не менее \d+\s*(?:\([^)]*\)\s*)?(?:лини|номер|пользовател|канал|"
+        r"минимальн\w*\s+количеств\w*|не менее \d+\s*(?:\([^)]*\)\s*)?(?:[а-я]+(?:ых|их)\s+){0,2}?"
+        r"(?:лини|номер|пользовател|канал|"
         r"рабочих мест|лицензи|абонентск|sip|внутренн)"
     ),
     rx(r"(?:доплач|доплат)\w*\s+(?:\w+\s+){0,2}?разниц"),
+    rx(
+        r"(?:обязу|обязан|гарантиру)\w*\s+(?:[^.;\s]+\s+){0,3}?(?:объем|количеств|трафик)\w*\s+"
+        r"(?:[^.;\s]+\s+){0,3}?не (?:менее|ниже)"
+    ),
 ]
 MINCOM_EN = [
     rx(
@@ -1596,7 +1691,8 @@ UNITS_AFTER = rx(
     r"минимальн\w* количеств\w* (?:лини|номер|пользовател|канал|рабочих мест|лицензи)\w*[^.;\d]{0,60}?(\d+)"
 )
 UNITS = rx(
-    r"(?:не менее|минимальн\w* количеств\w*)[^.;]{0,20}?(\d+)\s*(?:\([^)]*\)\s*)?(?:лини|номер|"
+    r"(?:не менее|минимальн\w* количеств\w*)[^.;]{0,20}?(\d+)\s*(?:\([^)]*\)\s*)?"
+    r"(?:[а-я]+(?:ых|их)\s+){0,2}?(?:лини|номер|"
     r"пользовател|канал|рабочих мест|лицензи|абонентск|sip|внутренн)"
 )
 

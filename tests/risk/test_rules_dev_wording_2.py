@@ -212,6 +212,44 @@ RU_CASES = [
         "9.3. Минимальное количество линий по Договору — 8 (восемь).",
         {"min_units": 8},
     ),
+    # round 6
+    (
+        "NON_NEGOTIABLE",
+        "high",
+        "1.5. Настоящие Условия не допускают согласования протокола разногласий.",
+        {"protocol_refused": True},
+    ),
+    (
+        "PRICE_CHANGE_UNILATERAL",
+        "high",
+        "2.3. Новые цены вводятся Исполнителем в действие через 10 дней после их утверждения.",
+        {},
+    ),
+    (
+        "INVOICE_DEEMED_ACCEPTED",
+        "critical",
+        "3.2. Заказчик не вправе оспорить данные о продолжительности соединений, учтённые Исполнителем.",
+        {"conclusive": True},
+    ),
+    (
+        "UNCAPPED_LIABILITY",
+        "medium",
+        "4.3. Клиент возмещает Провайдеру расходы на ремонт повреждённого оборудования в размере фактических "
+        "расходов.",
+        {"scope": "direct"},
+    ),
+    (
+        "NUMBER_LOCKIN",
+        "critical",
+        "5.1. Право использования выделенных номеров не может быть передано Заказчиком третьим лицам.",
+        {"no_transfer": True},
+    ),
+    (
+        "UNILATERAL_TERMINATION",
+        "high",
+        "6.1. При нулевом балансе Провайдер блокирует входящие соединения Клиента.",
+        {"grounds": "debt"},
+    ),
 ]
 
 
@@ -258,3 +296,48 @@ def test_russian_applicable_law_alone_names_no_forum(find):
 def test_the_state_commercial_court_is_not_arbitration(find):
     f = find("8.3. Споры рассматриваются в Арбитражном суде г. Казани.", "JURISDICTION", lang="ru")
     assert f is not None and f.parameters["forum"] == "provider" and f.severity == "medium"
+
+
+def test_a_penalty_that_is_not_charged_or_is_paid_to_us_is_not_a_risk(find):
+    not_charged = find(
+        "4.7. Неустойка не начисляется на оспариваемые Заказчиком суммы.", "PENALTY", lang="ru"
+    )
+    assert not_charged is None or not_charged.severity == "info"
+    paid_to_us = find(
+        "4.2. Провайдер за нарушение сроков восстановления связи выплачивает Клиенту штраф 0,3 % за каждый "
+        "день просрочки.",
+        "PENALTY",
+        lang="ru",
+    )
+    assert paid_to_us is None or (paid_to_us.severity == "info" and paid_to_us.direction == "in_our_favour")
+
+
+def test_a_promise_not_to_raise_prices_is_protective(find):
+    f = find(
+        "2.2. Оператор гарантирует не изменять тарифы в течение года.", "PRICE_CHANGE_UNILATERAL", lang="ru"
+    )
+    assert f is None or f.severity == "info"
+
+
+# English, round 4 (dev records only): the brand-named provider acting on *our* account or liability
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If you dispute a charge with your bank, Acme may suspend your account immediately.",
+        "Your subscription may be cancelled if you do not sign in for two years.",
+    ],
+)
+def test_the_provider_ending_our_account_is_against_us_even_after_a_you_condition(find, text):
+    f = find(text, "UNILATERAL_TERMINATION", lang="en")
+    assert f is not None and f.direction == "against_us" and f.severity != "info"
+
+
+def test_you_acknowledging_the_providers_exclusion_is_not_our_protection(find):
+    text = "You acknowledge and agree that Acme will not be liable for any indirect damages."
+    f = find(text, "LIABILITY_LIMITATION", lang="en")
+    assert f is not None and f.severity != "info" and f.direction != "in_our_favour"
+
+
+def test_our_own_right_to_close_our_account_stays_in_our_favour(find):
+    f = find("You may close your account at any time.", "UNILATERAL_TERMINATION", lang="en")
+    assert f is None or f.severity == "info"

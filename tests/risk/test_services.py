@@ -309,3 +309,23 @@ def test_a_threshold_the_policy_does_not_know_is_refused(personas):
     with pytest.raises(ValidationError, match="PENALTY has no threshold max_fun"):
         policy_update(values={"PENALTY": {"max_fun": 3}}, user=personas["lawyer"])
     assert not RiskPolicySetting.objects.exists()
+
+
+def test_a_new_version_is_scanned_as_soon_as_its_upload_commits(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        document = document_with_text(OFFER)
+    scan = DocumentScan.objects.get(document=document)
+    assert scan.status == DocumentScan.Status.DONE and scan.finding_count > 0
+
+
+def test_a_broker_that_is_down_does_not_fail_the_upload(django_capture_on_commit_callbacks, monkeypatch):
+    from apps.risk import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("redis is away")
+
+    monkeypatch.setattr(tasks.scan_document, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        document = document_with_text(OFFER)
+    assert not DocumentScan.objects.filter(document=document).exists()
+    assert list(documents_to_scan()) == [document]  # the sweep will pick it up
