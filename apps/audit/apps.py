@@ -15,8 +15,8 @@ class AuditConfig(AppConfig):
 
         from apps.core import audit
 
-        from .services import event_store, task_finished, task_started
+        from .services import event_store, events_store, task_finished, task_started
 
-        audit.set_sink(event_store)
+        audit.set_sink(event_store, many=events_store)
         task_prerun.connect(task_started, dispatch_uid="audit.task_prerun", weak=False)
         task_postrun.connect(task_finished, dispatch_uid="audit.task_postrun", weak=False)

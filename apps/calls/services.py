@@ -167,10 +167,16 @@ def run_claim(*, run_id: int) -> bool:
 
 
 def run_process(
-    *, run_id: int, path: str | Path | None = None, progress: ProgressCallback | None = None
+    *,
+    run_id: int,
+    path: str | Path | None = None,
+    progress: ProgressCallback | None = None,
+    retry_lost_database: bool = False,
 ) -> ImportRun:
     """Process one run if this caller can claim it. ConnectorUnavailable is re-raised (for a retry)
-    after putting the run back to pending; every other failure marks the run failed."""
+    after putting the run back to pending; every other failure marks the run failed. A lost database
+    connection fails the run too, unless the caller retries (`retry_lost_database`, the Celery task):
+    then the run goes back to pending and RunInterrupted is raised."""
     if not run_claim(run_id=run_id):
         return ImportRun.objects.get(pk=run_id)
     run = ImportRun.objects.select_related("source").get(pk=run_id)
@@ -187,7 +193,9 @@ def run_process(
         Source.objects.filter(pk=run.source_id).update(last_error=f"temporarily unavailable: {exc}")
         raise
     except DATABASE_LOST as exc:
-        _release_after_lost_connection(run, exc)
+        _after_lost_connection(run, exc, retry=retry_lost_database)
+        if not retry_lost_database:
+            raise
         raise RunInterrupted(f"database connection lost: {exc}".strip()) from exc
     except (ConnectorError, ValidationError, OSError) as exc:
         message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
@@ -204,14 +212,17 @@ class RunInterrupted(ConnectorUnavailable):
     """The run lost its database connection and is pending again: retry it like an unavailable vendor."""
 
 
-def _release_after_lost_connection(run: ImportRun, exc: Exception) -> None:
-    """running → pending on a fresh connection (only the attempt this worker claimed), waiting up to
-    DATABASE_WAIT seconds for the database to answer again."""
+def _after_lost_connection(run: ImportRun, exc: Exception, *, retry: bool) -> None:
+    """On a fresh connection, waiting up to DATABASE_WAIT seconds for the database to answer again:
+    running → pending (only the attempt this worker claimed) for a retry, else → failed."""
     deadline = time.monotonic() + DATABASE_WAIT
     while True:
         try:
             if not connection.in_atomic_block:
                 connection.close()  # the broken one; the next query opens a new connection
+            if not retry:
+                _finish(run, ImportRun.Status.FAILED, f"database connection lost: {exc}"[:2000])
+                return
             ImportRun.objects.filter(
                 pk=run.pk, status=ImportRun.Status.RUNNING, attempts=run.attempts
             ).update(

@@ -23,7 +23,7 @@ BACKOFF_MAX = 600  # well below the broker's visibility timeout
 )
 def run_process(self, run_id: int) -> None:
     try:
-        services.run_process(run_id=run_id)
+        services.run_process(run_id=run_id, retry_lost_database=True)
     except (ConnectorUnavailable, *services.DATABASE_LOST) as exc:  # a vendor or the database is away
         if self.request.retries >= MAX_RETRIES:
             services.run_fail(run_id=run_id, error=f"gave up after {MAX_RETRIES + 1} attempts: {exc}")

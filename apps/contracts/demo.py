@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from apps.core import audit
 from apps.telecom.models import Line, PbxAccount, PhoneNumber, Provider
 
 from .dates import add_months
@@ -241,10 +242,11 @@ def seed(*, stdout) -> None:
             },
         )
         if made:
-            Rate.objects.bulk_create(
+            rates = Rate.objects.bulk_create(
                 Rate(tariff=tariff, prefix=p, destination=d, price_per_minute=price)
                 for p, d, price in demo_rates()
             )
+            audit.record_created(Rate, rates)
 
     # One PBX service contract per PBX provider, with seat fees per account.
     for pbx in Provider.objects.filter(kind=Provider.Kind.PBX_PROVIDER).order_by("name"):

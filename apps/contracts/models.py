@@ -270,6 +270,7 @@ class Contract(TimeStampedModel):
         return node
 
 
+@audited()
 class ContractParty(TimeStampedModel):
     """One side of a contract and the part it plays; a three-party agreement has three rows.
 

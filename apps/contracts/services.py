@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from apps.accounts.roles import GROUP_NAMES, Role
+from apps.core import audit
 from apps.core.documents import DocumentRejected, content_type_of, extract_text
 
 from .models import Contract, ContractDocument, NoticeDigest, Rate, Tariff
@@ -89,6 +90,7 @@ def rates_import(
     rows = read_rates(data, filename)
     existing = {rate.prefix: rate for rate in Rate.objects.filter(tariff=tariff)}
     to_create, to_update = [], []
+    before = {}  # audit: the changed rates as they were
     unchanged = 0
     for row in rows:
         rate = existing.pop(row.prefix, None)
@@ -107,6 +109,7 @@ def rates_import(
             row.price_per_minute,
             row.connection_fee,
         ):
+            before.update(audit.snapshot([rate]))
             rate.destination = row.destination
             rate.price_per_minute = row.price_per_minute
             rate.connection_fee = row.connection_fee
@@ -119,6 +122,8 @@ def rates_import(
         Rate.objects.bulk_update(
             to_update, ["destination", "price_per_minute", "connection_fee", "updated_at"], batch_size=BATCH
         )
+        audit.record_created(Rate, to_create)  # bulk writes skip the model signals: record them here
+        audit.record_updated(Rate, to_update, before)  # (the deletes below send post_delete per row)
         for start in range(0, len(to_delete), BATCH):
             Rate.objects.filter(pk__in=to_delete[start : start + BATCH]).delete()
     return RatesImportResult(

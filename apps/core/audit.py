@@ -10,8 +10,13 @@ The events are stored by a *sink* that the `apps.audit` app installs (`set_sink`
 Masked fields (and every encrypted field) are recorded as changed without their values.
 
 Register a model with the class decorator `@audited(mask=("password",), exclude=("last_seen",))`.
-`QuerySet.update()`, `bulk_create()` and raw SQL bypass model signals: audited models must write rows
-one by one (or record the event themselves with `record_event`).
+
+Bulk writes: `QuerySet.delete()` is covered (Django sends `post_delete` per row for a model with
+listeners), and so are many-to-many `.add/.remove/.set/.clear` on an audited model's M2M fields, from
+either side (`m2m_changed`). `QuerySet.update()`, `bulk_create()`, `bulk_update()` and raw SQL bypass
+model signals: the writer records them with `record_created(model, objs)` after a bulk_create and
+`before = snapshot(objs)` … `record_updated(model, objs, before)` around a bulk_update (one event per
+row that changed, stored in one INSERT), or `record_event` for an `update()`.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 MASK = "••••••"
 CREATE, UPDATE, DELETE = "create", "update", "delete"
@@ -74,6 +79,8 @@ class Event:
 _registry: dict[type[models.Model], AuditSpec] = {}
 _context: contextvars.ContextVar[AuditContext | None] = contextvars.ContextVar("audit_context", default=None)
 _sink: Callable[[Event], None] | None = None
+_sink_many: Callable[[list[Event]], None] | None = None
+_m2m: dict[type[models.Model], tuple[type[models.Model], models.ManyToManyField]] = {}  # through → owner
 
 
 def audited(*, mask: tuple[str, ...] = (), exclude: tuple[str, ...] = ()):
@@ -93,15 +100,32 @@ def register(model: type[models.Model], *, mask=(), exclude=()) -> None:
     pre_save.connect(_remember_old, sender=model, dispatch_uid=f"{uid}:pre", weak=False)
     post_save.connect(_record_save, sender=model, dispatch_uid=f"{uid}:post", weak=False)
     post_delete.connect(_record_delete, sender=model, dispatch_uid=f"{uid}:delete", weak=False)
+    for m2m in model._meta.local_many_to_many:
+        through = m2m.remote_field.through
+        if isinstance(through, str):  # not resolved yet: connect when the through model is ready
+            from django.db.models.fields.related import lazy_related_operation
+
+            lazy_related_operation(lambda _owner, t, m2m=m2m: _watch_m2m(model, m2m, t), model, through)
+        else:
+            _watch_m2m(model, m2m, through)
+
+
+def _watch_m2m(model, m2m: models.ManyToManyField, through: type[models.Model]) -> None:
+    _m2m[through] = (model, m2m)
+    uid = f"audit:{model._meta.label_lower}.{m2m.name}"
+    m2m_changed.connect(_record_m2m, sender=through, dispatch_uid=uid, weak=False)
 
 
 def registry() -> dict[type[models.Model], AuditSpec]:
     return dict(_registry)
 
 
-def set_sink(sink: Callable[[Event], None] | None) -> None:
-    global _sink
-    _sink = sink
+def set_sink(
+    sink: Callable[[Event], None] | None, *, many: Callable[[list[Event]], None] | None = None
+) -> None:
+    """`sink` stores one event; `many` (optional) stores a list at once (bulk writes)."""
+    global _sink, _sink_many
+    _sink, _sink_many = sink, many
 
 
 def has_sink() -> bool:
@@ -197,6 +221,114 @@ def _record_delete(sender, instance, **kwargs):
     )
 
 
+def _related_ids(through, m2m: models.ManyToManyField, owner_ids) -> dict[Any, list]:
+    """{owner pk: sorted pks it is related to through `m2m`} for the given owners."""
+    own, other = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
+    related: dict[Any, list] = {pk: [] for pk in owner_ids}
+    for owner, target in through._base_manager.filter(**{f"{own}__in": list(owner_ids)}).values_list(
+        own, other
+    ):
+        related[owner].append(target)
+    return {pk: sorted(targets, key=str) for pk, targets in related.items()}
+
+
+def _record_m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """add/remove/set/clear on an audited model's many-to-many field, from either side: one UPDATE
+    event per audited object whose set changed, {field: [ids before, ids after]}."""
+    owner_model, m2m = _m2m[sender]
+    phase, _, verb = action.partition("_")
+    if phase == "pre":
+        if not reverse:
+            owners = [instance.pk]
+        elif verb == "clear":  # the owners currently related to this target
+            owners = list(
+                sender._base_manager.filter(**{m2m.m2m_reverse_field_name(): instance.pk}).values_list(
+                    m2m.m2m_field_name(), flat=True
+                )
+            )
+        else:
+            owners = list(pk_set or ())
+        stack = instance.__dict__.setdefault("_audit_m2m", [])
+        stack.append(_related_ids(sender, m2m, owners))
+        return
+    pending = instance.__dict__.get("_audit_m2m") or []
+    before = pending.pop() if pending else {}
+    after = _related_ids(sender, m2m, list(before))
+    changed = [pk for pk in before if before[pk] != after[pk]]
+    if not changed:
+        return
+    objects = {instance.pk: instance} if not reverse else owner_model._base_manager.in_bulk(changed)
+    for pk in changed:
+        owner = objects.get(pk)
+        record_event(
+            action=UPDATE,
+            model=owner_model,
+            object_id=str(pk),
+            object_repr=_repr(owner) if owner is not None else f"{owner_model._meta.verbose_name} #{pk}",
+            changes={m2m.name: [[_plain(v) for v in before[pk]], [_plain(v) for v in after[pk]]]},
+        )
+
+
+def snapshot(objs) -> dict[str, dict[str, Any]]:
+    """{pk: audited field values} of rows about to be changed by a bulk write (call before changing)."""
+    objs = list(objs)
+    if not objs:
+        return {}
+    model = type(objs[0])
+    return {str(obj.pk): _snapshot(model, obj.__dict__) for obj in objs}
+
+
+def record_created(model, objs) -> int:
+    """One CREATE event per row stored by `bulk_create` (the rows must carry their primary keys)."""
+    events = []
+    for obj in objs:
+        values = _snapshot(model, obj.__dict__)
+        changes = {name: [None, value] for name, value in values.items() if value not in (None, "")}
+        events.append(_event(CREATE, model, obj, changes))
+    _store(events)
+    return len(events)
+
+
+def record_updated(model, objs, before: dict[str, dict[str, Any]]) -> int:
+    """One UPDATE event per row of a `bulk_update` whose audited fields differ from `before`."""
+    events = []
+    for obj in objs:
+        old = before.get(str(obj.pk))
+        new = _snapshot(model, obj.__dict__)
+        if old is None:
+            continue
+        changes = {name: [old[name], value] for name, value in new.items() if old[name] != value}
+        if changes:
+            events.append(_event(UPDATE, model, obj, changes))
+    _store(events)
+    return len(events)
+
+
+def _event(action: str, model, instance, changes: dict[str, list]) -> Event:
+    return Event(
+        action=action,
+        model=model._meta.label_lower,
+        object_id=str(instance.pk),
+        object_repr=_repr(instance),
+        changes=_mask(model, changes),
+        context=current_context(),
+    )
+
+
+def _store(events: list[Event]) -> None:
+    if not events:
+        return
+    if _sink is None:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("audited models are registered but no audit sink: install apps.audit")
+    if _sink_many is not None:
+        _sink_many(events)
+    else:
+        for event in events:
+            _sink(event)
+
+
 def _mask(model, changes: dict[str, list]) -> dict[str, list]:
     hidden = masked_fields(model)
     return {
@@ -223,19 +355,17 @@ def _repr(instance) -> str:
 
 def record_event(*, action: str, model, object_id: str, object_repr: str, changes: dict[str, list]) -> None:
     """Hand one event to the sink (for writes that bypass model signals)."""
-    if _sink is None:
-        from django.core.exceptions import ImproperlyConfigured
-
-        raise ImproperlyConfigured("audited models are registered but no audit sink: install apps.audit")
-    _sink(
-        Event(
-            action=action,
-            model=model._meta.label_lower,
-            object_id=object_id,
-            object_repr=object_repr,
-            changes=_mask(model, changes),
-            context=current_context(),
-        )
+    _store(
+        [
+            Event(
+                action=action,
+                model=model._meta.label_lower,
+                object_id=object_id,
+                object_repr=object_repr,
+                changes=_mask(model, changes),
+                context=current_context(),
+            )
+        ]
     )
 
 

@@ -110,6 +110,9 @@ class RiskFindingQuerySet(models.QuerySet):
         return self.alias(rank=severity_rank()).order_by("-rank", "document__contract__code", "start")
 
 
+# The evidence (quote, parameters, basis, suggestion) is the scanner's output for an immutable text: the
+# trail keeps what a person can change (status) and what identifies the finding.
+@audited(exclude=("quote", "parameters", "legal_basis", "suggestion"))
 class RiskFinding(TimeStampedModel):
     """A clause of one contract version that the scanner reports as a risk to us, with its evidence
     (clause number, character span, quote), its grade and what to ask for instead; and the lawyer's
@@ -179,6 +182,7 @@ class RiskFinding(TimeStampedModel):
         return self.status == self.Status.OPEN and self.severity in BLOCKING
 
 
+@audited()
 class FindingDecision(TimeStampedModel):
     """One verdict of the lawyer on a finding (who, when, which status, why). Rows are only added,
     never edited: the latest is the finding's status, the rest is the history."""

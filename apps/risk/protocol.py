@@ -163,6 +163,6 @@ def protocol_html(header: ProtocolHeader, rows: list[ProtocolRow]) -> str:
 
 def protocol_pdf(header: ProtocolHeader, rows: list[ProtocolRow]) -> bytes:
     """The protocol as PDF (WeasyPrint), the same content as the DOCX."""
-    from weasyprint import HTML
+    from apps.core.pdf import render_pdf  # fetches nothing but our static files
 
-    return HTML(string=protocol_html(header, rows)).write_pdf()
+    return render_pdf(protocol_html(header, rows))

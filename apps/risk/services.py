@@ -85,7 +85,8 @@ def document_scan(*, document: ContractDocument) -> DocumentScan:
         with transaction.atomic():
             contract = document.contract
             found = scan(document.text, policy=current_policy(), home_city=_home_city(contract))
-            RiskFinding.objects.bulk_create([_finding_row(document, row, f) for f in found])
+            created = RiskFinding.objects.bulk_create([_finding_row(document, row, f) for f in found])
+            audit.record_created(RiskFinding, created)  # bulk_create skips the model signals
             findings = list(RiskFinding.objects.filter(scan=row).order_by("start"))
             _carry_decisions(document, findings)
             _feed_terms(document, findings)
@@ -173,6 +174,7 @@ def _feed_terms(document: ContractDocument, findings: list[RiskFinding]) -> None
     """Record the terms the text states; fill the contract's empty ones from the latest version only."""
     contract = Contract.objects.select_for_update().get(pk=document.contract_id)
     latest = not ContractDocument.objects.filter(contract=contract, version__gt=document.version).exists()
+    before = audit.snapshot([contract])
     for code, key, field in TERM_SOURCES:
         for finding in findings:
             if finding.code != code:
@@ -189,6 +191,7 @@ def _feed_terms(document: ContractDocument, findings: list[RiskFinding]) -> None
             ExtractedTerm.objects.create(
                 contract=contract, finding=finding, field=field, value=value, applied=applied
             )
+    audit.record_updated(Contract, [contract], before)  # the update() above skips the model signals
 
 
 @transaction.atomic

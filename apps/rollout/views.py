@@ -295,13 +295,13 @@ def call_dashboard(request):
 
 @_can_read("calls.view_callrecord")
 def call_dashboard_pdf(request):
-    from weasyprint import HTML  # heavy import, only when a PDF is asked for
+    from apps.core.pdf import render_pdf  # heavy import, only when a PDF is asked for; no fetching
 
     context = _dashboard_context(request)
     if context["figures"] is None:
         return render(request, "rollout/analytics.html", context, status=400)
     html = render_to_string("rollout/analytics_pdf.html", context, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = render_pdf(html)
     f = context["figures"]["period"]
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="calls-{f["from"]}-{f["to"]}.pdf"'

@@ -256,3 +256,38 @@ def test_pulls_resume_after_redis_crashes_and_comes_back(postgres_only, private_
     assert (second.kind, second.inserted) == (ImportRun.Kind.PULL, 300), second.error
     _exactly_once(source, [item["id"] for item in vendor.stats])
     assert private_redis.stops == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_command_line_pull_whose_database_connections_are_cut_fails_cleanly(postgres_only, vendor):
+    """Without a task to retry it (pull_calls, import_calls), the run is marked failed on a new
+    connection — never left running — and nothing of the batch in flight is stored."""
+    from django.db import InterfaceError, OperationalError
+
+    from apps.calls import services
+
+    now = timezone.now()
+    vendor.stats = _stats(2 * PAGE + 500, first=now - dt.timedelta(hours=8))
+    source = _source(vendor)
+    run = _pull(source)
+    arrived, release = vendor.hold(2)  # page 1 stored, page 2 in hand
+
+    def cut_when_held():
+        if arrived.wait(60):
+            raw = _admin_connection()
+            try:
+                _terminate_every_other_backend(raw)  # this test's own (the pull's) connection
+            finally:
+                raw.close()
+        release.set()
+
+    cutter = threading.Thread(target=cut_when_held)
+    cutter.start()
+    with pytest.raises((OperationalError, InterfaceError)):
+        services.run_process(run_id=run.pk)
+    cutter.join(10)
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.FAILED
+    assert run.error.startswith("database connection lost")
+    assert _stored(source) == PAGE
+    assert Source.objects.get(pk=source.pk).watermark is None

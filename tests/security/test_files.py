@@ -256,3 +256,25 @@ def test_an_admin_upload_whose_content_contradicts_its_name_is_refused(client_as
     response = client_as("admin").post(reverse("admin:telecom_phonenumber_import"), data)
     assert message in response.content.decode()
     assert PhoneNumber.objects.count() == 0
+
+
+def test_every_pdf_in_the_apps_is_rendered_with_a_fetcher_that_opens_only_our_static_files():
+    """WeasyPrint's default fetcher opens file://, intranet and metadata URLs: every `HTML(...)` in apps/
+    must go through apps.core.pdf.render_pdf or pass a static-only `url_fetcher`."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    unguarded = []
+    for path in sorted((root / "apps").rglob("*.py")):
+        if path == root / "apps" / "core" / "pdf.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "HTML"
+                and not any(k.arg == "url_fetcher" for k in node.keywords)
+            ):
+                unguarded.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert not unguarded, f"PDFs rendered with WeasyPrint's default fetcher: {unguarded}"
