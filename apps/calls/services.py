@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
@@ -19,7 +20,7 @@ from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -27,11 +28,15 @@ from .attribution import Attributor
 from .connectors import ConnectorError, ConnectorUnavailable, get_connector
 from .connectors.base import CallRow, Context, Rejected
 from .models import ImportRun, QuarantinedRow, Source
-from .store import insert_batch
+from .store import copy_streaming, csv_writer, insert_batch
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 5000
+# Rows per transaction when a file is streamed into PostgreSQL (its text is kept for a possible replay:
+# about 10 MB at this size, whatever the file's size).
+STREAM_BATCH_SIZE = 20000
+CHUNK_CHARS = 1 << 16
 FIRST_PULL_DAYS = 7
 ProgressCallback = Callable[[ImportRun], None]
 
@@ -217,7 +222,11 @@ def _process_file(run: ImportRun, path, progress) -> None:
         raise ConnectorError(f"run #{run.pk} has no file to read")
     try:
         writer = BatchWriter(run, attributor=_attributor(run.source), progress=progress)
-        writer.write(connector.read_file(handle), bytes_read=lambda: connector.bytes_read)
+        writer.write(
+            connector.read_file(handle),
+            bytes_read=lambda: connector.bytes_read,
+            parses_without_queries=connector.parses_without_queries,
+        )
     finally:
         handle.close()
 
@@ -252,10 +261,33 @@ class BatchWriter:
         self.progress = progress
 
     def write(
-        self, items: Iterable[CallRow | Rejected], *, bytes_read: Callable[[], int] = lambda: 0
+        self,
+        items: Iterable[CallRow | Rejected],
+        *,
+        bytes_read: Callable[[], int] = lambda: 0,
+        parses_without_queries: bool = False,
     ) -> None:
-        for batch in _batches(items, BATCH_SIZE):
-            self._store(batch, bytes_done=bytes_read())
+        """Store a file's rows. On PostgreSQL they are streamed into COPY while being parsed when the
+        connector promises not to query the database while parsing (a query cannot run on a
+        connection in the middle of a COPY); otherwise each batch is parsed first, then streamed."""
+        if connection.vendor != "postgresql":
+            for batch in _batches(items, BATCH_SIZE):
+                self._store(batch, bytes_done=bytes_read())
+            return
+        if parses_without_queries:
+            feeds: Iterable[tuple[Iterator, int]] = [(iter(items), STREAM_BATCH_SIZE)]
+        else:
+            feeds = ((iter(batch), len(batch)) for batch in _batches(items, BATCH_SIZE))
+        for feed, limit in feeds:
+            while True:
+                batch = _StreamBatch(self, feed, limit=limit)
+                with transaction.atomic():
+                    inserted = copy_streaming(batch)
+                    duplicates = batch.duplicates + batch.stored - inserted
+                    self._count(batch.count, inserted, duplicates, batch.rejected, bytes_done=bytes_read())
+                self._report()
+                if batch.exhausted or not parses_without_queries:
+                    break
 
     def write_page(
         self, items: list[CallRow | Rejected], *, watermark: tuple[int, dt.datetime] | None = None
@@ -308,24 +340,129 @@ class BatchWriter:
             )
         with transaction.atomic():
             inserted = insert_batch(list(rows.values()))
-            duplicates += len(rows) - inserted
-            if rejected:
-                QuarantinedRow.objects.bulk_create(rejected, batch_size=1000)
-            update = {
-                "read": F("read") + read,
-                "inserted": F("inserted") + inserted,
-                "duplicates": F("duplicates") + duplicates,
-                "rejected": F("rejected") + len(rejected),
-            }
-            if bytes_done is not None and run.bytes_total:
-                update["bytes_done"] = min(bytes_done, run.bytes_total)
-            ImportRun.objects.filter(pk=run.pk).update(**update)
+            self._count(read, inserted, duplicates + len(rows) - inserted, rejected, bytes_done=bytes_done)
             if watermark is not None:
                 source_id, moment = watermark
                 Source.objects.filter(pk=source_id).update(watermark=moment)
+        self._report()
+
+    def _count(self, read: int, inserted: int, duplicates: int, rejected: list, *, bytes_done) -> None:
+        """The run's counters and quarantined rows, in the caller's transaction (with the rows)."""
+        run = self.run
+        if rejected:
+            QuarantinedRow.objects.bulk_create(rejected, batch_size=1000)
+        update = {
+            "read": F("read") + read,
+            "inserted": F("inserted") + inserted,
+            "duplicates": F("duplicates") + duplicates,
+            "rejected": F("rejected") + len(rejected),
+        }
+        if bytes_done is not None and run.bytes_total:
+            update["bytes_done"] = min(bytes_done, run.bytes_total)
+        ImportRun.objects.filter(pk=run.pk).update(**update)
+
+    def _report(self) -> None:
         if self.progress is not None:
-            run.refresh_from_db(fields=["read", "inserted", "duplicates", "rejected", "bytes_done"])
-            self.progress(run)
+            self.run.refresh_from_db(fields=["read", "inserted", "duplicates", "rejected", "bytes_done"])
+            self.progress(self.run)
+
+
+class _StreamBatch:
+    """Up to `limit` items of a file, turned into COPY text as PostgreSQL asks for it (`read`), so
+    parsing here and indexing on the server run at the same time. Counts what it read, keeps the
+    rejected rows for quarantine, skips repeats within the batch, and keeps its text for `replay`."""
+
+    def __init__(self, writer: BatchWriter, items: Iterator, *, limit: int):
+        self.items = items
+        self.limit = limit
+        self.run = writer.run
+        self.attributor = writer.attributor
+        self.count = self.duplicates = self.stored = 0
+        self.rejected: list[QuarantinedRow] = []
+        self.exhausted = False
+        self.failure: BaseException | None = None
+        self.seen: set[str] = set()
+        self.chunks: list[str] = []
+        self.buffer = io.StringIO()
+        self.writer = csv_writer(self.buffer)
+
+    def read(self, size: int = -1) -> str:
+        if self.exhausted or self.count >= self.limit:
+            return ""
+        run, source_id, run_id = self.run, self.run.source_id, self.run.pk
+        seen, rejected, writerow = self.seen, self.rejected, self.writer.writerow
+        attribute = self.attributor.department_id
+        number_id = self.attributor.number_id
+        line_id = self.attributor.line_id
+        buffer = self.buffer
+        items = self.items
+        read = self.count
+        stop = self.limit
+        try:
+            while read < stop:
+                item = next(items, None)
+                if item is None:
+                    self.exhausted = True
+                    break
+                read += 1
+                if item.__class__ is Rejected:
+                    rejected.append(
+                        QuarantinedRow(run=run, line=item.line, reason=item.reason[:2000], raw=item.raw)
+                    )
+                    continue
+                key = item.external_id
+                if key in seen:
+                    self.duplicates += 1
+                    continue
+                seen.add(key)
+                our_number_id = number_id(item.our_number)
+                writerow(
+                    (
+                        source_id,
+                        key,
+                        item.call_group_id,
+                        item.started_at,
+                        item.answered_at,
+                        item.ended_at,
+                        item.duration,
+                        item.billsec,
+                        item.direction,
+                        item.caller,
+                        item.callee,
+                        our_number_id,
+                        item.extension,
+                        line_id(item.trunk),
+                        item.trunk,
+                        item.disposition,
+                        item.raw_disposition,
+                        item.provider_cost,
+                        item.currency,
+                        attribute(item.started_at, item.extension, our_number_id),
+                        run_id,
+                        item.raw_text or json.dumps(item.raw, ensure_ascii=False, default=str),
+                    )
+                )
+                self.stored += 1
+                if buffer.tell() >= CHUNK_CHARS:
+                    break
+        except BaseException as exc:
+            self.failure = exc
+            raise
+        finally:
+            self.count = read
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        if text:
+            self.chunks.append(text)
+        return text
+
+    def drain(self) -> None:
+        while self.read():
+            pass
+
+    def replay(self) -> io.StringIO:
+        return io.StringIO("".join(self.chunks))
 
 
 def _batches(items: Iterable, size: int) -> Iterator[list]:

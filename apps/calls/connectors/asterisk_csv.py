@@ -168,6 +168,7 @@ class AsteriskRecords:
 class AsteriskCsvConnector(Connector):
     slug = "asterisk_csv"
     label = "Asterisk Master.csv (cdr_csv)"
+    parses_without_queries = True
 
     def columns(self, count: int) -> list[str] | None:
         layout = self.settings.get("layout")
@@ -203,6 +204,7 @@ class AsteriskCsvConnector(Connector):
 class CdrCustomConnector(Connector):
     slug = "cdr_custom"
     label = "Asterisk cdr_custom (configured columns)"
+    parses_without_queries = True
 
     def read_file(self, stream: IO[bytes]) -> Iterator[CallRow | Rejected]:
         columns = self.settings.get("columns")

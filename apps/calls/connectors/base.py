@@ -116,6 +116,9 @@ class Connector:
     can_pull: ClassVar[bool] = False
     # Pull windows: the largest span one request may cover (None = no limit).
     max_window: ClassVar[dt.timedelta | None] = None
+    # True when read_file never queries the database (so the pipeline may stream it straight into a
+    # COPY, which occupies the connection); a connector that looks things up while parsing leaves it False.
+    parses_without_queries: ClassVar[bool] = False
 
     def __init__(self, context: Context, *, source=None):
         self.context = context
