@@ -51,7 +51,7 @@ def insert_batch(rows: Sequence[tuple]) -> int:
 
 def _insert_postgresql(rows: Sequence[tuple]) -> int:
     cols = ", ".join(COLUMNS)
-    with connection.cursor() as cursor:
+    with connection.wrap_database_errors, connection.cursor() as cursor:
         # A temporary staging table without indexes or constraints takes COPY at full speed; the
         # INSERT … SELECT then lets the real table's unique constraint skip what it already has.
         cursor.execute(
@@ -98,7 +98,9 @@ def copy_streaming(source: CopySource) -> int:
 
     cols = ", ".join(COLUMNS)
     options = f"FORMAT csv, FORCE_NULL ({', '.join(NULLABLE)})"
-    with connection.cursor() as cursor:
+    # The raw psycopg2 cursor's errors become Django's (a lost connection is an OperationalError the
+    # task retries, whichever cursor met it).
+    with connection.wrap_database_errors, connection.cursor() as cursor:
         raw_cursor = cursor.cursor
         savepoint = transaction.savepoint()
         try:
