@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -46,11 +47,14 @@ class Source(TimeStampedModel):
         validators=[validate_timezone],
         help_text=_("The clock the PBX writes local times in, e.g. Europe/Moscow."),
     )
-    url = models.URLField(
+    url = models.CharField(
         _("URL"),
+        max_length=200,
         blank=True,
-        validators=[validate_outbound_url],
-        help_text=_("https:// address of the vendor's API; internal and private addresses are refused."),
+        help_text=_(
+            "The vendor's API: a public https:// address (internal and private addresses are refused). "
+            "For an Asterisk cdr table: postgresql:// or mysql://user@host:port/database."
+        ),
     )
     login = models.CharField(_("login / key id"), max_length=200, blank=True)
     secret_encrypted = models.TextField(_("secret (encrypted)"), blank=True, editable=False)
@@ -89,6 +93,22 @@ class Source(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name or self.slug
+
+    def clean(self):
+        super().clean()
+        if not self.url:
+            return
+        if self.connector == "asterisk_db":
+            from .connectors.asterisk_db import database_url_problem
+
+            problem = database_url_problem(self.url)
+            if problem:
+                raise ValidationError({"url": problem})
+            return
+        try:
+            validate_outbound_url(self.url)  # https, a public address: checked again at every connection
+        except ValidationError as exc:
+            raise ValidationError({"url": exc.messages}) from exc
 
     @property
     def secret(self) -> str:

@@ -568,6 +568,88 @@ def sources_due_for_pull(*, now: dt.datetime | None = None) -> list[int]:
     return created
 
 
+# ---------------------------------------------------------------------------------- drop folders
+
+DROP_PROCESSED = "processed"
+DROP_QUARANTINE = "quarantine"
+DROP_SETTLE_SECONDS = 10  # a file changed more recently than this may still be being written
+
+
+def drop_root() -> Path:
+    """The only place drop folders may be (a source's folder must be inside it): files there are moved."""
+    from django.conf import settings
+
+    return Path(getattr(settings, "CALLS_DROP_ROOT", Path(settings.MEDIA_ROOT) / "calls-drop")).resolve()
+
+
+def drop_folder(source: Source) -> Path:
+    """The source's drop folder (`settings.directory`, relative to drop_root() or absolute inside it)."""
+    name = str((source.settings or {}).get("directory") or "").strip()
+    if not name:
+        raise ConnectorError(f"source {source.slug} has no drop folder (settings.directory)")
+    root = drop_root()
+    folder = (root / name).resolve()
+    if folder != root and root not in folder.parents:
+        raise ConnectorError(f"drop folder {name!r} is outside the drop root {root}")
+    if not folder.is_dir():
+        raise ConnectorError(f"drop folder {folder} does not exist")
+    return folder
+
+
+def drop_directory_scan(*, source: Source, now: float | None = None) -> list[ImportRun]:
+    """Import every new file in a file source's drop folder, each once (by its SHA-256, like an
+    upload): a file that imported (or had been imported before) moves to processed/; a file whose run
+    failed moves to quarantine/ beside a `<name>.error.txt` saying why. Its rejected rows are in the
+    run's quarantine either way. Hidden files and files changed in the last DROP_SETTLE_SECONDS (still
+    being written) wait for the next scan; a file another worker is importing is left alone."""
+    folder = drop_folder(source)
+    now = now if now is not None else time.time()
+    runs = []
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+        if now - path.stat().st_mtime < DROP_SETTLE_SECONDS:
+            continue
+        with open(path, "rb") as handle:
+            run, created = run_create_for_file(source=source, stream=handle, name=path.name)
+        if created:
+            run = run_process(run_id=run.pk)
+        if run.status in (ImportRun.Status.PENDING, ImportRun.Status.RUNNING):
+            continue  # someone else's run of these bytes; it moves nothing, the next scan will
+        failed = run.status == ImportRun.Status.FAILED
+        _drop_move(
+            path, folder / (DROP_QUARANTINE if failed else DROP_PROCESSED), run, run.error if failed else ""
+        )
+        runs.append(run)
+    Source.objects.filter(pk=source.pk).update(last_pull_at=timezone.now())
+    return runs
+
+
+def _drop_move(path: Path, target: Path, run: ImportRun, error: str) -> None:
+    target.mkdir(exist_ok=True)
+    destination = target / path.name
+    if destination.exists():
+        destination = target / f"{path.stem}.run{run.pk}{path.suffix}"
+    path.replace(destination)
+    if error:
+        destination.with_name(destination.name + ".error.txt").write_text(
+            f"run #{run.pk} failed: {error}\n", encoding="utf-8"
+        )
+
+
+def drop_sources_due(*, now: dt.datetime | None = None) -> list[int]:
+    """Enabled file sources with a drop folder whose scan interval has passed (marked as scanned now,
+    so the next beat does not queue them again)."""
+    now = now or timezone.now()
+    due = []
+    for source in Source.objects.enabled().filter(schedule_minutes__isnull=False):
+        if not (source.settings or {}).get("directory") or get_connector(source.connector).can_pull:
+            continue
+        if source.last_pull_at and now - source.last_pull_at < dt.timedelta(minutes=source.schedule_minutes):
+            continue
+        Source.objects.filter(pk=source.pk).update(last_pull_at=now)
+        due.append(source.pk)
+    return due
+
+
 def run_summary(run: ImportRun, *, max_errors: int = 1000) -> dict:
     """The machine-readable summary of a run, as `import_calls --json` prints it."""
     errors = [
