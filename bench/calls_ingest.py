@@ -1,4 +1,5 @@
-"""Quick throughput figure for the calls ingest (run by hand; the full `make bench` is a later issue).
+"""Quick throughput figure for the calls ingest (run by hand while working on it; `make bench`,
+bench/run.py, measures the same import through `import_calls` together with everything else).
 
     createdb -h 127.0.0.1 -U postgres tp_calls_bench
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/tp_calls_bench
@@ -8,11 +9,15 @@ Generates a Master.csv (18 columns, seeded), then times on the same PostgreSQL, 
   B0  bare COPY of the file into an unindexed table of its columns;
   B1  bare COPY of the file into a table with as many indexes as calls_callrecord (PK, unique key,
       two composite, two single-column);
-  T   our import end to end: parse, validate, dedupe, attribute, COPY + INSERT … ON CONFLICT into the
-      real, indexed calls_callrecord (services.run_process, as `import_calls` runs it);
+  T   our import end to end: parse, validate, dedupe, attribute, streamed COPY into the real, indexed
+      calls_callrecord (services.run_process, as `import_calls` runs it);
   D   the same rows parsed by our connector and stored with Django bulk_create(batch_size=1000).
-Prints wall time, rows/s and this process's CPU time (the client side: parsing, framing), the ratios
-T/B1, T/B0 and D/T, and peak RSS. On a shared machine compare ratios of runs made together only.
+Every step starts from empty tables (untimed) and a CHECKPOINT. Prints wall time, rows/s, this
+process's CPU time (client: parsing, framing) and the PostgreSQL backend's CPU time (server, read from
+/proc, so the database must run on this machine), the ratios T/B1, T/B0 and D/T, and peak RSS. On a
+shared machine wall times swing with the load: compare ratios of runs made together, and look at the
+CPU-bound estimate (T's larger side over B1's client + server), which the load disturbs much less.
+`--steps B1,T` runs only some steps.
 """
 
 from __future__ import annotations
