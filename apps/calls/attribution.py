@@ -50,15 +50,16 @@ class Attributor:
         return self.lines.get(trunk) if trunk else None
 
     def department_id(self, started_at: dt.datetime, extension: str, number_id: int | None) -> int | None:
-        day = started_at.astimezone(self.tz).date()
+        day = None  # the call's local day, worked out only when there is something to look up
         if extension:
             periods = self.extensions.get(extension)
             if periods:
+                day = started_at.astimezone(self.tz).date()
                 found = _pick(periods, day)
                 if found is not None:
                     return found
         if number_id is not None:
             periods = self.assignments.get(number_id)
             if periods:
-                return _pick(periods, day)
+                return _pick(periods, day or started_at.astimezone(self.tz).date())
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -12,6 +13,7 @@ from apps.core import crypto
 from apps.core.audit import audited
 from apps.core.dates import validate_timezone
 from apps.core.models import TimeStampedModel
+from apps.core.netguard import validate_outbound_url
 
 
 def _default_timezone() -> str:
@@ -45,7 +47,15 @@ class Source(TimeStampedModel):
         validators=[validate_timezone],
         help_text=_("The clock the PBX writes local times in, e.g. Europe/Moscow."),
     )
-    url = models.URLField(_("URL"), blank=True)
+    url = models.CharField(
+        _("URL"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The vendor's API: a public https:// address (internal and private addresses are refused). "
+            "For an Asterisk cdr table: postgresql:// or mysql://user@host:port/database."
+        ),
+    )
     login = models.CharField(_("login / key id"), max_length=200, blank=True)
     secret_encrypted = models.TextField(_("secret (encrypted)"), blank=True, editable=False)
     pbx_account = models.ForeignKey(
@@ -83,6 +93,22 @@ class Source(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name or self.slug
+
+    def clean(self):
+        super().clean()
+        if not self.url:
+            return
+        if self.connector == "asterisk_db":
+            from .connectors.asterisk_db import database_url_problem
+
+            problem = database_url_problem(self.url)
+            if problem:
+                raise ValidationError({"url": problem})
+            return
+        try:
+            validate_outbound_url(self.url)  # https, a public address: checked again at every connection
+        except ValidationError as exc:
+            raise ValidationError({"url": exc.messages}) from exc
 
     @property
     def secret(self) -> str:
@@ -275,12 +301,16 @@ class CallRecord(models.Model):
 
     # No single-column indexes on source, our_number, department: the composite unique constraint and
     # indexes below lead with them, and every extra index costs the ingest (see docs/calls.md, figures).
+    # No database-level foreign keys on the four links either: their values come from rows the import
+    # has just read from those tables, Django still refuses (PROTECT) to delete a referenced row, and a
+    # per-row constraint check was a quarter of the server's work in the ingest (docs/calls.md, figures).
     source = models.ForeignKey(
         "calls.Source",
         on_delete=models.PROTECT,
         related_name="calls",
         verbose_name=_("source"),
         db_index=False,
+        db_constraint=False,
     )
     external_id = models.CharField(_("external id"), max_length=160)
     call_group_id = models.CharField(_("call group id"), max_length=160, blank=True)
@@ -300,6 +330,7 @@ class CallRecord(models.Model):
         blank=True,
         verbose_name=_("our number"),
         db_index=False,
+        db_constraint=False,
     )
     extension = models.CharField(_("extension"), max_length=16, blank=True)
     line = models.ForeignKey(
@@ -309,6 +340,7 @@ class CallRecord(models.Model):
         null=True,
         blank=True,
         verbose_name=_("line"),
+        db_constraint=False,
     )
     trunk = models.CharField(_("trunk / channel"), max_length=100, blank=True)
     disposition = models.CharField(_("disposition"), max_length=12, choices=Disposition.choices)
@@ -325,6 +357,7 @@ class CallRecord(models.Model):
         blank=True,
         verbose_name=_("department"),
         db_index=False,
+        db_constraint=False,
     )
     # Which run brought the record: forensic metadata, so no database-level foreign key (a check per
     # inserted row, a measurable share of the ingest); Django still nulls it when a run is deleted.

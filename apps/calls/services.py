@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import logging
 import time
@@ -28,11 +29,15 @@ from .attribution import Attributor
 from .connectors import ConnectorError, ConnectorUnavailable, get_connector
 from .connectors.base import CallRow, Context, Rejected
 from .models import ImportRun, QuarantinedRow, Source
-from .store import insert_batch
+from .store import copy_streaming, csv_writer, insert_batch
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 5000
+# Rows per transaction when a file is streamed into PostgreSQL (its text is kept for a possible replay:
+# about 10 MB at this size, whatever the file's size).
+STREAM_BATCH_SIZE = 20000
+CHUNK_CHARS = 1 << 16
 # The database went away under a run (a restart, a failover, a terminated backend): the batch in flight
 # was rolled back with the connection, so the run is put back to pending and the task retries it.
 DATABASE_LOST = (OperationalError, InterfaceError)
@@ -260,7 +265,11 @@ def _process_file(run: ImportRun, path, progress) -> None:
         raise ConnectorError(f"run #{run.pk} has no file to read")
     try:
         writer = BatchWriter(run, attributor=_attributor(run.source), progress=progress)
-        writer.write(connector.read_file(handle), bytes_read=lambda: connector.bytes_read)
+        writer.write(
+            connector.read_file(handle),
+            bytes_read=lambda: connector.bytes_read,
+            parses_without_queries=connector.parses_without_queries,
+        )
     finally:
         handle.close()
 
@@ -295,10 +304,33 @@ class BatchWriter:
         self.progress = progress
 
     def write(
-        self, items: Iterable[CallRow | Rejected], *, bytes_read: Callable[[], int] = lambda: 0
+        self,
+        items: Iterable[CallRow | Rejected],
+        *,
+        bytes_read: Callable[[], int] = lambda: 0,
+        parses_without_queries: bool = False,
     ) -> None:
-        for batch in _batches(items, BATCH_SIZE):
-            self._store(batch, bytes_done=bytes_read())
+        """Store a file's rows. On PostgreSQL they are streamed into COPY while being parsed when the
+        connector promises not to query the database while parsing (a query cannot run on a
+        connection in the middle of a COPY); otherwise each batch is parsed first, then streamed."""
+        if connection.vendor != "postgresql":
+            for batch in _batches(items, BATCH_SIZE):
+                self._store(batch, bytes_done=bytes_read())
+            return
+        if parses_without_queries:
+            feeds: Iterable[tuple[Iterator, int]] = [(iter(items), STREAM_BATCH_SIZE)]
+        else:
+            feeds = ((iter(batch), len(batch)) for batch in _batches(items, BATCH_SIZE))
+        for feed, limit in feeds:
+            while True:
+                batch = _StreamBatch(self, feed, limit=limit)
+                with transaction.atomic():
+                    inserted = copy_streaming(batch)
+                    duplicates = batch.duplicates + batch.stored - inserted
+                    self._count(batch.count, inserted, duplicates, batch.rejected, bytes_done=bytes_read())
+                self._report()
+                if batch.exhausted or not parses_without_queries:
+                    break
 
     def write_page(
         self, items: list[CallRow | Rejected], *, watermark: tuple[int, dt.datetime] | None = None
@@ -351,24 +383,129 @@ class BatchWriter:
             )
         with transaction.atomic():
             inserted = insert_batch(list(rows.values()))
-            duplicates += len(rows) - inserted
-            if rejected:
-                QuarantinedRow.objects.bulk_create(rejected, batch_size=1000)
-            update = {
-                "read": F("read") + read,
-                "inserted": F("inserted") + inserted,
-                "duplicates": F("duplicates") + duplicates,
-                "rejected": F("rejected") + len(rejected),
-            }
-            if bytes_done is not None and run.bytes_total:
-                update["bytes_done"] = min(bytes_done, run.bytes_total)
-            ImportRun.objects.filter(pk=run.pk).update(**update)
+            self._count(read, inserted, duplicates + len(rows) - inserted, rejected, bytes_done=bytes_done)
             if watermark is not None:
                 source_id, moment = watermark
                 Source.objects.filter(pk=source_id).update(watermark=moment)
+        self._report()
+
+    def _count(self, read: int, inserted: int, duplicates: int, rejected: list, *, bytes_done) -> None:
+        """The run's counters and quarantined rows, in the caller's transaction (with the rows)."""
+        run = self.run
+        if rejected:
+            QuarantinedRow.objects.bulk_create(rejected, batch_size=1000)
+        update = {
+            "read": F("read") + read,
+            "inserted": F("inserted") + inserted,
+            "duplicates": F("duplicates") + duplicates,
+            "rejected": F("rejected") + len(rejected),
+        }
+        if bytes_done is not None and run.bytes_total:
+            update["bytes_done"] = min(bytes_done, run.bytes_total)
+        ImportRun.objects.filter(pk=run.pk).update(**update)
+
+    def _report(self) -> None:
         if self.progress is not None:
-            run.refresh_from_db(fields=["read", "inserted", "duplicates", "rejected", "bytes_done"])
-            self.progress(run)
+            self.run.refresh_from_db(fields=["read", "inserted", "duplicates", "rejected", "bytes_done"])
+            self.progress(self.run)
+
+
+class _StreamBatch:
+    """Up to `limit` items of a file, turned into COPY text as PostgreSQL asks for it (`read`), so
+    parsing here and indexing on the server run at the same time. Counts what it read, keeps the
+    rejected rows for quarantine, skips repeats within the batch, and keeps its text for `replay`."""
+
+    def __init__(self, writer: BatchWriter, items: Iterator, *, limit: int):
+        self.items = items
+        self.limit = limit
+        self.run = writer.run
+        self.attributor = writer.attributor
+        self.count = self.duplicates = self.stored = 0
+        self.rejected: list[QuarantinedRow] = []
+        self.exhausted = False
+        self.failure: BaseException | None = None
+        self.seen: set[str] = set()
+        self.chunks: list[str] = []
+        self.buffer = io.StringIO()
+        self.writer = csv_writer(self.buffer)
+
+    def read(self, size: int = -1) -> str:
+        if self.exhausted or self.count >= self.limit:
+            return ""
+        run, source_id, run_id = self.run, self.run.source_id, self.run.pk
+        seen, rejected, writerow = self.seen, self.rejected, self.writer.writerow
+        attribute = self.attributor.department_id
+        number_id = self.attributor.number_id
+        line_id = self.attributor.line_id
+        buffer = self.buffer
+        items = self.items
+        read = self.count
+        stop = self.limit
+        try:
+            while read < stop:
+                item = next(items, None)
+                if item is None:
+                    self.exhausted = True
+                    break
+                read += 1
+                if item.__class__ is Rejected:
+                    rejected.append(
+                        QuarantinedRow(run=run, line=item.line, reason=item.reason[:2000], raw=item.raw)
+                    )
+                    continue
+                key = item.external_id
+                if key in seen:
+                    self.duplicates += 1
+                    continue
+                seen.add(key)
+                our_number_id = number_id(item.our_number)
+                writerow(
+                    (
+                        source_id,
+                        key,
+                        item.call_group_id,
+                        item.started_at,
+                        item.answered_at,
+                        item.ended_at,
+                        item.duration,
+                        item.billsec,
+                        item.direction,
+                        item.caller,
+                        item.callee,
+                        our_number_id,
+                        item.extension,
+                        line_id(item.trunk),
+                        item.trunk,
+                        item.disposition,
+                        item.raw_disposition,
+                        item.provider_cost,
+                        item.currency,
+                        attribute(item.started_at, item.extension, our_number_id),
+                        run_id,
+                        item.raw_text or json.dumps(item.raw, ensure_ascii=False, default=str),
+                    )
+                )
+                self.stored += 1
+                if buffer.tell() >= CHUNK_CHARS:
+                    break
+        except BaseException as exc:
+            self.failure = exc
+            raise
+        finally:
+            self.count = read
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        if text:
+            self.chunks.append(text)
+        return text
+
+    def drain(self) -> None:
+        while self.read():
+            pass
+
+    def replay(self) -> io.StringIO:
+        return io.StringIO("".join(self.chunks))
 
 
 def _batches(items: Iterable, size: int) -> Iterator[list]:
@@ -440,6 +577,88 @@ def sources_due_for_pull(*, now: dt.datetime | None = None) -> list[int]:
             continue
         created.append(run_create_for_pull(source=source, now=now).pk)
     return created
+
+
+# ---------------------------------------------------------------------------------- drop folders
+
+DROP_PROCESSED = "processed"
+DROP_QUARANTINE = "quarantine"
+DROP_SETTLE_SECONDS = 10  # a file changed more recently than this may still be being written
+
+
+def drop_root() -> Path:
+    """The only place drop folders may be (a source's folder must be inside it): files there are moved."""
+    from django.conf import settings
+
+    return Path(getattr(settings, "CALLS_DROP_ROOT", Path(settings.MEDIA_ROOT) / "calls-drop")).resolve()
+
+
+def drop_folder(source: Source) -> Path:
+    """The source's drop folder (`settings.directory`, relative to drop_root() or absolute inside it)."""
+    name = str((source.settings or {}).get("directory") or "").strip()
+    if not name:
+        raise ConnectorError(f"source {source.slug} has no drop folder (settings.directory)")
+    root = drop_root()
+    folder = (root / name).resolve()
+    if folder != root and root not in folder.parents:
+        raise ConnectorError(f"drop folder {name!r} is outside the drop root {root}")
+    if not folder.is_dir():
+        raise ConnectorError(f"drop folder {folder} does not exist")
+    return folder
+
+
+def drop_directory_scan(*, source: Source, now: float | None = None) -> list[ImportRun]:
+    """Import every new file in a file source's drop folder, each once (by its SHA-256, like an
+    upload): a file that imported (or had been imported before) moves to processed/; a file whose run
+    failed moves to quarantine/ beside a `<name>.error.txt` saying why. Its rejected rows are in the
+    run's quarantine either way. Hidden files and files changed in the last DROP_SETTLE_SECONDS (still
+    being written) wait for the next scan; a file another worker is importing is left alone."""
+    folder = drop_folder(source)
+    now = now if now is not None else time.time()
+    runs = []
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+        if now - path.stat().st_mtime < DROP_SETTLE_SECONDS:
+            continue
+        with open(path, "rb") as handle:
+            run, created = run_create_for_file(source=source, stream=handle, name=path.name)
+        if created:
+            run = run_process(run_id=run.pk)
+        if run.status in (ImportRun.Status.PENDING, ImportRun.Status.RUNNING):
+            continue  # someone else's run of these bytes; it moves nothing, the next scan will
+        failed = run.status == ImportRun.Status.FAILED
+        _drop_move(
+            path, folder / (DROP_QUARANTINE if failed else DROP_PROCESSED), run, run.error if failed else ""
+        )
+        runs.append(run)
+    Source.objects.filter(pk=source.pk).update(last_pull_at=timezone.now())
+    return runs
+
+
+def _drop_move(path: Path, target: Path, run: ImportRun, error: str) -> None:
+    target.mkdir(exist_ok=True)
+    destination = target / path.name
+    if destination.exists():
+        destination = target / f"{path.stem}.run{run.pk}{path.suffix}"
+    path.replace(destination)
+    if error:
+        destination.with_name(destination.name + ".error.txt").write_text(
+            f"run #{run.pk} failed: {error}\n", encoding="utf-8"
+        )
+
+
+def drop_sources_due(*, now: dt.datetime | None = None) -> list[int]:
+    """Enabled file sources with a drop folder whose scan interval has passed (marked as scanned now,
+    so the next beat does not queue them again)."""
+    now = now or timezone.now()
+    due = []
+    for source in Source.objects.enabled().filter(schedule_minutes__isnull=False):
+        if not (source.settings or {}).get("directory") or get_connector(source.connector).can_pull:
+            continue
+        if source.last_pull_at and now - source.last_pull_at < dt.timedelta(minutes=source.schedule_minutes):
+            continue
+        Source.objects.filter(pk=source.pk).update(last_pull_at=now)
+        due.append(source.pk)
+    return due
 
 
 def run_summary(run: ImportRun, *, max_errors: int = 1000) -> dict:

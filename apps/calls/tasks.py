@@ -7,7 +7,7 @@ from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 
 from . import services
-from .connectors import ConnectorUnavailable
+from .connectors import ConnectorError, ConnectorUnavailable
 
 MAX_RETRIES = 5
 BACKOFF_FACTOR = 10  # seconds: 10, 20, 40, 80, 160 … with full jitter
@@ -42,4 +42,19 @@ def pull_due_sources() -> list[int]:
     run_ids = services.sources_due_for_pull()
     for run_id in run_ids:
         run_process.delay(run_id)
+    for source_id in services.drop_sources_due():
+        scan_drop_folder.delay(source_id)
     return run_ids
+
+
+@shared_task(name="calls.scan_drop_folder", acks_late=True)
+def scan_drop_folder(source_id: int) -> list[int]:
+    """Import the new files of a source's drop folder (a redelivered scan finds them moved or known)."""
+    from .models import Source
+
+    source = Source.objects.get(pk=source_id)
+    try:
+        return [run.pk for run in services.drop_directory_scan(source=source)]
+    except ConnectorError as exc:
+        Source.objects.filter(pk=source_id).update(last_error=str(exc))
+        return []

@@ -45,6 +45,12 @@ def master_line(
     return ",".join(fields) + "\n"
 
 
+@pytest.fixture(autouse=True)
+def outbound_test_hosts(settings):
+    """The fake vendor servers listen on 127.0.0.1: exempt it (and only it) from the SSRF guard."""
+    settings.PORTAL_OUTBOUND_TEST_HOSTS = ["127.0.0.1"]
+
+
 @pytest.fixture
 def run_import():
     """run_import(source, data: bytes, name) → the finished ImportRun, through the real services."""

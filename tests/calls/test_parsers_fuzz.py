@@ -111,3 +111,12 @@ def test_zadarma_date_at_the_edge_of_the_calendar_is_a_clear_rejection():
     payload = {"stats": [{"id": "1", "callstart": "0001-01-01 00:00:00", "billseconds": "1"}]}
     (row,) = ZadarmaConnector(Context()).read_file(io.BytesIO(json.dumps(payload).encode()))
     assert "out of range" in row.reason
+
+
+def test_zadarma_start_at_the_end_of_the_calendar_is_a_reason_not_a_crash():
+    item = {"id": "1", "call_id": "1", "callstart": "9999-12-31 23:59:59", "billseconds": 100, "seconds": 100}
+    for settings_ in ({}, {"method": "pbx"}):
+        [row] = ZadarmaConnector(Context(timezone="UTC", settings=settings_)).read_file(
+            io.BytesIO(json.dumps({"stats": [item]}).encode())
+        )
+        assert isinstance(row, Rejected) and "out of range" in row.reason

@@ -89,78 +89,83 @@ class AsteriskRecords:
         self.inbound_contexts = tuple(settings.get("inbound_contexts") or INBOUND_CONTEXTS)
         self.outbound_contexts = tuple(settings.get("outbound_contexts") or ())
 
-    def direction(self, rec: dict, src: str, dst: str, a_peer: str, b_peer: str) -> tuple[str, str]:
+    def direction(
+        self, rec: dict, src_is_extension: bool, dst_is_extension: bool, a_peer: str, b_peer: str
+    ) -> tuple[str, str]:
         """(direction, trunk) — the trunk channel decides first, then the context, then the numbers."""
-        if a_peer and a_peer in self.trunks:
+        trunks = self.trunks
+        if a_peer and a_peer in trunks:
             return "in", a_peer
-        if b_peer and b_peer in self.trunks:
+        if b_peer and b_peer in trunks:
             return "out", b_peer
         lastdata = rec.get("lastdata", "")
         if "@" in lastdata:
             via = lastdata.split("@", 1)[1].split(",", 1)[0]
-            if via in self.trunks:
+            if via in trunks:
                 return "out", via
         context = rec.get("dcontext", "")
         if context and context in self.inbound_contexts:
             return "in", ""
         if context and context in self.outbound_contexts:
             return "out", ""
-        if is_extension(src) and is_extension(dst):
-            return "internal", ""
-        if is_extension(src):
-            return "out", ""
+        if src_is_extension:
+            return ("internal" if dst_is_extension else "out"), ""
         return "in", ""
 
     def row(self, rec: dict, *, line: int, key_parts: list[str], raw_text: str = "") -> CallRow:
-        started = parse_local(rec.get("start", ""), "start", self.tz)
-        answered = parse_local(rec.get("answer", ""), "answer", self.tz, required=False)
-        ended = parse_local(rec.get("end", ""), "end", self.tz)
+        get = rec.get
+        tz = self.tz
+        started = parse_local(get("start", ""), "start", tz)
+        answered = parse_local(get("answer", ""), "answer", tz, required=False)
+        ended = parse_local(get("end", ""), "end", tz)
         if ended < started:
-            raise RowInvalid(f"end {rec.get('end')} is before start {rec.get('start')}")
-        duration = parse_int(rec.get("duration", ""), "duration")
-        billsec = parse_int(rec.get("billsec", ""), "billsec")
-        raw_disposition = (rec.get("disposition") or "").strip()
+            raise RowInvalid(f"end {get('end')} is before start {get('start')}")
+        duration = parse_int(get("duration", ""), "duration")
+        billsec = parse_int(get("billsec", ""), "billsec")
+        raw_disposition = (get("disposition") or "").strip()
         disposition = DISPOSITIONS.get(raw_disposition.upper())
         if disposition is None:
             raise RowInvalid(
                 f"disposition: {raw_disposition!r} is not one of ANSWERED, NO ANSWER, BUSY, FAILED"
             )
-        src = (rec.get("src") or "").strip()
-        dst = (rec.get("dst") or "").strip()
-        a_peer = channel_peer(rec.get("channel", ""))
-        b_peer = channel_peer(rec.get("dstchannel", ""))
-        direction, trunk = self.direction(rec, src, dst, a_peer, b_peer)
+        src = (get("src") or "").strip()
+        dst = (get("dst") or "").strip()
+        src_ext, dst_ext = is_extension(src), is_extension(dst)
+        a_peer = channel_peer(get("channel", ""))
+        b_peer = channel_peer(get("dstchannel", ""))
+        direction, trunk = self.direction(rec, src_ext, dst_ext, a_peer, b_peer)
         caller, callee = normalise_party(src), normalise_party(dst)
+        our_number = ""
         if direction == "in":
-            extension = dst if is_extension(dst) else b_peer
-            our_number = callee
+            extension = dst if dst_ext else (b_peer if is_extension(b_peer) else "")
+            if is_e164(callee):
+                our_number = callee
         else:
-            extension = src if is_extension(src) else a_peer
-            our_number = ""
-        if not is_extension(extension):
-            extension = ""
-        uniqueid = (rec.get("uniqueid") or "").strip()
-        sequence = (rec.get("sequence") or "").strip()
+            extension = src if src_ext else (a_peer if is_extension(a_peer) else "")
+        uniqueid = (get("uniqueid") or "").strip()
+        sequence = (get("sequence") or "").strip()
         external_id = f"{uniqueid}:{sequence}" if uniqueid and sequence else record_hash(key_parts)
         return CallRow(
-            started_at=started,
-            ended_at=ended,
-            answered_at=answered,
-            duration=duration,
-            billsec=billsec,
-            direction=direction,
-            disposition=disposition,
-            raw_disposition=raw_disposition[:64],
-            caller=caller,
-            callee=callee,
-            our_number=our_number if is_e164(our_number) else "",
-            extension=extension,
-            trunk=trunk[:100],
-            call_group_id=((rec.get("linkedid") or "").strip() or uniqueid)[:160],
-            external_id=external_id[:160],
-            raw=rec,
-            line=line,
-            raw_text=raw_text,
+            started,
+            ended,
+            answered,
+            duration,
+            billsec,
+            direction,
+            disposition,
+            raw_disposition[:64],
+            caller,
+            callee,
+            our_number,
+            extension,
+            trunk[:100],
+            ((get("linkedid") or "").strip() or uniqueid)[:160],
+            external_id[:160],
+            None,
+            "",
+            rec,
+            line,
+            raw_text,
         )
 
 
@@ -168,6 +173,7 @@ class AsteriskRecords:
 class AsteriskCsvConnector(Connector):
     slug = "asterisk_csv"
     label = "Asterisk Master.csv (cdr_csv)"
+    parses_without_queries = True
 
     def columns(self, count: int) -> list[str] | None:
         layout = self.settings.get("layout")
@@ -203,6 +209,7 @@ class AsteriskCsvConnector(Connector):
 class CdrCustomConnector(Connector):
     slug = "cdr_custom"
     label = "Asterisk cdr_custom (configured columns)"
+    parses_without_queries = True
 
     def read_file(self, stream: IO[bytes]) -> Iterator[CallRow | Rejected]:
         columns = self.settings.get("columns")

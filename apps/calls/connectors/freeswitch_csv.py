@@ -93,6 +93,7 @@ def freeswitch_row(rec: dict, *, connector: Connector, line: int, started, answe
 class FreeswitchCsvConnector(Connector):
     slug = "freeswitch_csv"
     label = "FreeSWITCH mod_cdr_csv (example template)"
+    parses_without_queries = True
 
     def read_file(self, stream: IO[bytes]) -> Iterator[CallRow | Rejected]:
         columns = self.settings.get("columns") or EXAMPLE_TEMPLATE

@@ -1,20 +1,23 @@
-"""A small HTTP client for the API connectors (standard library only), mapping failures to our two
-exception kinds: timeouts, 429 and 5xx are ConnectorUnavailable (retried); 401/403 and other 4xx are
-ConnectorError (permanent: fix the credentials or the settings)."""
+"""A small HTTP client for the API connectors, on top of the SSRF guard (apps.core.netguard): every
+request goes to a checked public address (https only; http and private addresses only for the hosts in
+PORTAL_OUTBOUND_TEST_HOSTS), no redirects, no proxies, short timeouts, a capped body.
+
+Failures map to our two exception kinds: timeouts, refused connections, 429 and 5xx are
+ConnectorUnavailable (retried); a refused address, a redirect, 401/403 and other 4xx are ConnectorError
+(permanent: fix the URL, the credentials or the settings)."""
 
 from __future__ import annotations
 
 import json
 import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 
-from django.conf import settings
+from apps.core import netguard
 
 from .base import ConnectorError, ConnectorUnavailable
 
-TIMEOUT = 30
+TIMEOUT = netguard.TIMEOUT
 
 
 @dataclass
@@ -30,35 +33,29 @@ class Response:
             raise ConnectorError(f"the answer is not JSON: {self.body[:200]!r}") from exc
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None  # a redirect to somewhere else is not followed (SSRF)
-
-
-_opener = urllib.request.build_opener(_NoRedirect)
-
-
 def check_url(url: str) -> None:
-    parsed = urllib.parse.urlsplit(url)
-    allowed = {"https"} if getattr(settings, "PRODUCTION", False) else {"https", "http"}
-    if parsed.scheme not in allowed or not parsed.hostname:
-        raise ConnectorError(
-            f"{url!r} is not an allowed API address (scheme must be {' or '.join(sorted(allowed))})"
-        )
+    """ConnectorError when the guard refuses the address (checked again, resolved, at connect)."""
+    try:
+        netguard.check_url(url, resolve=False)
+    except netguard.BlockedURL as exc:
+        raise ConnectorError(f"refused to connect: {exc}") from exc
 
 
 def request(
     method: str, url: str, *, headers: dict | None = None, data: bytes | None = None, ok=(200,)
 ) -> Response:
     check_url(url)
-    req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    host = urllib.parse.urlsplit(url).netloc
     try:
-        with _opener.open(req, timeout=TIMEOUT) as raw:
-            response = Response(raw.status, dict(raw.headers), raw.read())
-    except urllib.error.HTTPError as exc:
-        response = Response(exc.code, dict(exc.headers or {}), exc.read() or b"")
-    except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-        raise ConnectorUnavailable(f"{urllib.parse.urlsplit(url).netloc} unreachable: {exc}") from exc
+        answer = netguard.request(method, url, headers=headers, data=data, timeout=TIMEOUT)
+    except netguard.BlockedURL as exc:  # e.g. the name now resolves to an internal address
+        raise ConnectorError(f"refused to connect: {exc}") from exc
+    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        if isinstance(reason, netguard.BlockedURL):
+            raise ConnectorError(f"refused to connect: {reason}") from exc
+        raise ConnectorUnavailable(f"{host} unreachable: {reason}") from exc
+    response = Response(answer.status, answer.headers, answer.body)
     if response.status in ok:
         return response
     detail = response.body[:300].decode("utf-8", "replace")
@@ -68,6 +65,9 @@ def request(
         raise ConnectorUnavailable(f"rate limited (HTTP 429): {detail}", retry_after=seconds or 60.0)
     if response.status >= 500:
         raise ConnectorUnavailable(f"server error (HTTP {response.status}): {detail}")
+    if 300 <= response.status < 400:
+        where = response.headers.get("Location", "")
+        raise ConnectorError(f"redirect (HTTP {response.status}) to {where!r} not followed; fix the URL")
     if response.status in (401, 403):
         raise ConnectorError(f"credential invalid or not allowed (HTTP {response.status}): {detail}")
     raise ConnectorError(f"request refused (HTTP {response.status}): {detail}")

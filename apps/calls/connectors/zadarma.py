@@ -185,6 +185,9 @@ class ZadarmaConnector(Connector):
             )
         except RowInvalid as exc:
             return Rejected(n, exc.messages[0], json.dumps(item, ensure_ascii=False, default=str)[:2000])
+        except OverflowError:  # a start at the end of the calendar plus the call's seconds
+            reason = "callstart plus the call's seconds is out of range"
+            return Rejected(n, reason, json.dumps(item, ensure_ascii=False, default=str)[:2000])
 
     def _pbx_row(self, item, call_type: str, n: int) -> CallRow | Rejected:
         try:
@@ -218,3 +221,6 @@ class ZadarmaConnector(Connector):
             )
         except RowInvalid as exc:
             return Rejected(n, exc.messages[0], json.dumps(item, ensure_ascii=False, default=str)[:2000])
+        except OverflowError:  # a start at the end of the calendar plus the call's seconds
+            reason = "callstart plus the call's seconds is out of range"
+            return Rejected(n, reason, json.dumps(item, ensure_ascii=False, default=str)[:2000])

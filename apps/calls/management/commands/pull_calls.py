@@ -22,6 +22,8 @@ class Command(BaseCommand):
         src = Source.objects.filter(slug=source).first()
         if src is None:
             raise CommandError(f"there is no source {source!r}")
+        if (src.settings or {}).get("directory") and not get_connector(src.connector).can_pull:
+            return self._scan(src, as_json)
         if not get_connector(src.connector).can_pull:
             raise CommandError(f"{src.connector} cannot pull; use import_calls for its files")
         run = services.run_create_for_pull(source=src)
@@ -40,3 +42,25 @@ class Command(BaseCommand):
             )
         if run.status == ImportRun.Status.FAILED:
             raise CommandError(run.error)
+
+    def _scan(self, src, as_json):
+        """A drop-folder source: import its new files, one run each."""
+        from apps.calls.connectors import ConnectorError
+
+        try:
+            runs = services.drop_directory_scan(source=src)
+        except ConnectorError as exc:
+            raise CommandError(str(exc)) from exc
+        summaries = [{"file": run.file_name, **services.run_summary(run)} for run in runs]
+        if as_json:
+            self.stdout.write(json.dumps(summaries, ensure_ascii=False))
+        else:
+            for run in runs:
+                self.stdout.write(
+                    f"{run.file_name}: read {run.read}, inserted {run.inserted}, "
+                    f"duplicates {run.duplicates}, rejected {run.rejected} "
+                    f"(run #{run.pk}, {run.get_status_display()})"
+                )
+        failed = [run for run in runs if run.status == ImportRun.Status.FAILED]
+        if failed:
+            raise CommandError("; ".join(f"{run.file_name}: {run.error}" for run in failed))
