@@ -163,3 +163,12 @@ def test_the_cost_report_pdf_is_in_russian_when_russian_is_active(everything):
     assert "Утвердил (главный бухгалтер)" in text
     assert "Не распределено" in text
     assert "Unassigned" not in text and "Approved by" not in text
+
+
+def test_amounts_on_the_cost_pages_follow_the_language(everything, client_as):
+    """502.90 = the sales salon's 500.00 number rent + 2.90 for its mobile call (0.50 + 2 min × 1.20)."""
+    client = client_as("accounting")
+    assert "502.90" in client.get("/costs/2026-03/").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    page = client.get("/costs/2026-03/").content.decode()
+    assert "502,90" in page and "502.90" not in page
