@@ -27,9 +27,9 @@ from django.utils.translation import gettext
 from apps.calls.models import CallRecord
 from apps.company.models import Department
 from apps.contracts.models import Contract, ContractLine, ContractNumber, Rate, RecurringCharge, Tariff
-from apps.telecom.models import Line, NumberAssignment, PhoneNumber
+from apps.telecom.models import Extension, Line, NumberAssignment, PhoneNumber
 
-from . import exports, rating
+from . import exports, rating, rating_sql
 from .models import Budget, ChargeAllocation, CostReport, CostReportLine, RatedCall, RatingRun
 from .rating import ZERO, Month, half_up
 
@@ -308,19 +308,31 @@ def _outcomes(month: Month) -> Iterator[tuple[int, dict]]:
 
 
 @transaction.atomic
-def calls_rate(*, month: Month, contract: Contract | None = None) -> RatingRun:
+def calls_rate(*, month: Month, contract: Contract | None = None, engine: str | None = None) -> RatingRun:
     """Rate (or re-rate) every call of `month`; with `contract`, write only that contract's calls
     (those it prices now, and those it priced before).
 
     Idempotent: a row is rewritten (and stamped with this run's time) only when its outcome changed.
     Included minutes need every call of the month in order, so the whole month is always computed.
+
+    `engine`: "sql" rates set-based in PostgreSQL (`rating_sql`, the default there); "python" runs the
+    rules of `rating.py` call by call (the only engine on SQLite, and the oracle the SQL is tested against).
     """
+    postgres = connection.vendor == "postgresql"
+    engine = engine or ("sql" if postgres else "python")
+    if engine not in ("sql", "python") or (engine == "sql" and not postgres):
+        raise ValueError(f"rating engine {engine!r} is not available on {connection.vendor}")
     now = timezone.now()
     run = RatingRun.objects.create(
         period=month.first_day, contract=contract, status=RatingRun.Status.RUNNING, started_at=now
     )
-    store = _store_copy if connection.vendor == "postgresql" else _store_orm
-    counts = store(month=month, contract_id=contract.pk if contract else None, now=now)
+    contract_id = contract.pk if contract else None
+    if engine == "sql":
+        counts = rating_sql.store(month=month, contract_id=contract_id, now=now, zone=reporting_zone())
+    elif postgres:
+        counts = _store_copy(month=month, contract_id=contract_id, now=now)
+    else:
+        counts = _store_orm(month=month, contract_id=contract_id, now=now)
     RatingRun.objects.filter(pk=run.pk).update(
         status=RatingRun.Status.SUCCEEDED, finished_at=timezone.now(), **counts
     )
@@ -590,8 +602,12 @@ def charges_allocate(*, month: Month) -> list[ChargeAllocation]:
         .select_related("contract", "line")
     )
     charge_numbers = _assignments([c.number_id for c in charges if c.number_id])
+    seats = _extensions([c.pbx_account_id for c in charges if c.pbx_account_id], start, end)
     for charge in charges:
-        allocations += _allocate_charge(charge, month, charge_numbers)
+        if charge.pbx_account_id:
+            allocations += _allocate_seat_charge(charge, month, seats.get(charge.pbx_account_id, []))
+        else:
+            allocations += _allocate_charge(charge, month, charge_numbers)
     ChargeAllocation.objects.bulk_create(allocations)
     return allocations
 
@@ -618,7 +634,60 @@ def _charge_holders(
         return list(charge_numbers.get(charge.number_id, ()))
     if charge.line_id and charge.line.department_id:
         return [(charge.line.department_id, charge.valid_from, charge.valid_to)]
-    return []  # a PBX account (or a line serving no single salon) has no one department: Unassigned
+    return []  # a line serving no single salon has no one department: Unassigned
+
+
+def _extensions(
+    account_ids, start: dt.date, end: dt.date
+) -> dict[int, list[tuple[int, dt.date, dt.date | None]]]:
+    """(department, valid_from, valid_to) of every extension on each PBX account within the month."""
+    result: dict[int, list] = defaultdict(list)
+    rows = (
+        Extension.objects.filter(pbx_account_id__in=set(account_ids))
+        .overlapping(start, end)
+        .values_list("pbx_account_id", "department_id", "valid_from", "valid_to")
+    )
+    for account_id, dept_id, valid_from, valid_to in rows:
+        result[account_id].append((dept_id, valid_from, valid_to))
+    return result
+
+
+def _allocate_seat_charge(charge: RecurringCharge, month: Month, extensions) -> list[ChargeAllocation]:
+    """A PBX account's charge (seat fees) shared by the extensions each department held on it.
+
+    Each day in force costs fee / days in month, split between departments by the extensions they
+    held on the account that day; a day with no extension goes to Unassigned. Rounded half-up once per
+    (charge, department, month). A one-off fee is split the same way by the extensions of its due day.
+    """
+    start, end = month.first_day, month.next_first_day
+    common = {
+        "period": start,
+        "charge": charge,
+        "contract_id": charge.contract_id,
+        "description": charge.name,
+        "currency": charge.currency,
+        "vat_rate": charge.contract.vat_rate,
+    }
+    if charge.period == RecurringCharge.Period.ONE_OFF:
+        due = charge.valid_from
+        if not start <= due < end:
+            return []
+        # A one-off fee is the whole of its due day: scale it so that one day's part is the fee.
+        shares, units = rating.prorate_by_units(
+            charge.amount * month.days, extensions, month, in_force=(due, due + dt.timedelta(days=1))
+        )
+        kind = ChargeAllocation.Kind.ONE_OFF
+    else:
+        in_force = _clip(charge.valid_from, charge.valid_to, start, end)
+        if not in_force:
+            return []
+        amount = rating.monthly_amount(charge.amount, charge.period)
+        shares, units = rating.prorate_by_units(amount, extensions, month, in_force=in_force)
+        kind = ChargeAllocation.Kind.RECURRING
+    return [
+        ChargeAllocation(department_id=dept_id, kind=kind, days=units.get(dept_id, 0), amount=share, **common)
+        for dept_id, share in shares.items()
+    ]
 
 
 def _allocate_charge(charge: RecurringCharge, month: Month, charge_numbers) -> list[ChargeAllocation]:
