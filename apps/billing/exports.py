@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlparse
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils.formats import number_format
 
 # A cell starting with one of these is a formula to Excel/LibreOffice; we export it as text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -136,6 +137,11 @@ def _xlsx_value(value):
 # --- SVG chart ----------------------------------------------------------------------------------
 
 
+def _amount(value: Decimal, places: int) -> str:
+    """An amount written the page's way (1 214,05 in Russian), thousands grouped."""
+    return number_format(value, places, use_l10n=True, force_grouping=True)
+
+
 def trend_svg(points: list[tuple[str, Decimal]], *, title: str, width: int = 640, height: int = 200) -> str:
     """A bar chart of monthly totals as inline SVG: the same drawing on the page and in the PDF."""
     left, bottom, top = 60, 28, 24
@@ -147,7 +153,7 @@ def trend_svg(points: list[tuple[str, Decimal]], *, title: str, width: int = 640
         f'height="{height}" role="img" aria-label="{escape(title)}" class="chart">',
         f'<text x="{left}" y="14" font-size="12" font-weight="bold">{escape(title)}</text>',
         f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 10}" y2="{top + plot_h}" stroke="#888"/>',
-        f'<text x="{left - 4}" y="{top + 4}" font-size="9" text-anchor="end">{peak:,.0f}</text>',
+        f'<text x="{left - 4}" y="{top + 4}" font-size="9" text-anchor="end">{_amount(peak, 0)}</text>',
         f'<text x="{left - 4}" y="{top + plot_h}" font-size="9" text-anchor="end">0</text>',
     ]
     for index, (label, value) in enumerate(points):
@@ -156,7 +162,7 @@ def trend_svg(points: list[tuple[str, Decimal]], *, title: str, width: int = 640
         y = top + plot_h - h
         parts.append(
             f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar * 0.7:.1f}" height="{h:.1f}" fill="#3b6ea5">'
-            f"<title>{escape(label)}: {value}</title></rect>"
+            f"<title>{escape(label)}: {_amount(value, 2)}</title></rect>"
         )
         parts.append(
             f'<text x="{x + bar * 0.35:.1f}" y="{height - 12}" font-size="9" text-anchor="middle">'

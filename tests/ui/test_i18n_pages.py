@@ -21,6 +21,7 @@ from apps.billing.services import calls_rate, cost_report_build, cost_report_ren
 from apps.calls.models import QuarantinedRow
 from tests.billing.conftest import world  # noqa: F401 - the small Kazan world of the billing tests
 from tests.billing.factories import CallRecordFactory
+from tests.billing.invoice_support import LINE_FEE, fee_line, inv_world, make_invoice, matching_lines  # noqa: F401
 from tests.calls.factories import ImportRunFactory, SourceFactory
 from tests.rollout.factories import (
     CandidateFactory,
@@ -142,7 +143,7 @@ def test_billing_rollout_and_calls_pages_speak_russian(everything, client_as):
         left = sorted(visible_words(response.content.decode()) - allowed)
         if left:
             english[url] = left
-    assert english == {}
+    assert english == {}, repr(english)
 
 
 def test_the_same_check_finds_english_on_the_english_pages(everything, client_as):
@@ -163,3 +164,33 @@ def test_the_cost_report_pdf_is_in_russian_when_russian_is_active(everything):
     assert "Утвердил (главный бухгалтер)" in text
     assert "Не распределено" in text
     assert "Unassigned" not in text and "Approved by" not in text
+
+
+def test_amounts_on_the_cost_pages_follow_the_language(everything, client_as):
+    """502.90 = the sales salon's 500.00 number rent + 2.90 for its mobile call (0.50 + 2 min × 1.20)."""
+    client = client_as("accounting")
+    assert "502.90" in client.get("/costs/2026-03/").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    page = client.get("/costs/2026-03/").content.decode()
+    assert "502,90" in page and "502.90" not in page
+
+
+def test_the_invoice_pages_speak_russian(inv_world, client_as):  # noqa: F811
+    """An overcharged invoice, its dispute letter (sent), the list, calendar, board and entry form."""
+    lines = matching_lines()
+    lines[0] = fee_line(LINE_FEE, "1200.00")
+    invoice = make_invoice(inv_world, lines)
+    client = client_as("admin")
+    dispute_url = client.post(f"/invoices/{invoice.pk}/dispute/", {"reason": ""}).url
+    client.post(f"{dispute_url}send/", {"sent_on": "2026-04-03"})
+    allowed = SAME_IN_RUSSIAN | data_words() | {"YYYY", "NAME", "PATH"}  # the import command's syntax
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    english = {}
+    pages = ["/invoices/", f"/invoices/{invoice.pk}/", "/invoices/calendar/", "/disputes/", dispute_url]
+    for url in [*pages, "/invoices/new/"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        left = sorted(visible_words(response.content.decode()) - allowed)
+        if left:
+            english[url] = left
+    assert english == {}, repr(english)

@@ -25,6 +25,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from apps.billing import rating
 from apps.billing.models import ChargeAllocation, Invoice, InvoiceLine, InvoiceTerms, RatedCall
@@ -37,21 +38,21 @@ PRICE_TOLERANCE = Decimal("0.01")  # relative: a per-minute price 1 % off the ta
 MIN_PRICE_STEP = Decimal("0.01")  # absolute: and at least a kopeck a minute
 
 CATEGORY_LABELS = {
-    "usage": "Calls (usage)",
-    "fee": "Contract charges",
-    "number_rent": "Number rent",
-    "other": "Charges the contract does not list",
+    "usage": gettext_noop("Calls (usage)"),
+    "fee": gettext_noop("Contract charges"),
+    "number_rent": gettext_noop("Number rent"),
+    "other": gettext_noop("Charges the contract does not list"),
 }
 
 REASONS = {
-    "fee_not_in_contract": "a fee not in the contract",
-    "fee_differs": "the fee differs from the contract",
-    "not_invoiced": "in the contract but not invoiced",
-    "missing_ours": "calls missing on our side",
-    "missing_theirs": "calls missing on their side",
-    "rate_differs": "a rate that differs from the tariff",
-    "rounding": "rounding or billing-increment differences",
-    "unexplained": "no reason found in the data",
+    "fee_not_in_contract": gettext_noop("a fee not in the contract"),
+    "fee_differs": gettext_noop("the fee differs from the contract"),
+    "not_invoiced": gettext_noop("in the contract but not invoiced"),
+    "missing_ours": gettext_noop("calls missing on our side"),
+    "missing_theirs": gettext_noop("calls missing on their side"),
+    "rate_differs": gettext_noop("a rate that differs from the tariff"),
+    "rounding": gettext_noop("rounding or billing-increment differences"),
+    "unexplained": gettext_noop("no reason found in the data"),
 }
 
 
