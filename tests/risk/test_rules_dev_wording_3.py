@@ -1,6 +1,7 @@
-"""Cues generalised from the seventh tuning round (three new Russian dev documents: altai-telecom-offer,
-vpbx-cloud-terms, sevzap-operator-contract). Each case is a *variant* of the dev wording (other parties,
-word order, numbers), so that it pins the cue, not one sentence."""
+"""Cues generalised from the seventh and eighth tuning rounds (new Russian dev documents:
+altai-telecom-offer, vpbx-cloud-terms, sevzap-operator-contract; dalsvyaz-offer, sip-trunk-terms). Each
+case is a *variant* of the dev wording (other parties, word order, numbers), so that it pins the cue, not
+one sentence."""
 
 import pytest
 
@@ -71,6 +72,28 @@ RU_CASES = [
         "medium",
         "6.3. Абонент обязан использовать не менее 15 (пятнадцати) подключённых телефонных линий.",
         {"min_units": 15},
+    ),
+    # round 8 (dalsvyaz-offer, sip-trunk-terms): «плата за …» as a price; a deposit the customer must make
+    # «не ниже» a sum; a fine the provider decides case by case
+    (
+        "PRICE_CHANGE_UNILATERAL",
+        "critical",
+        "2.6. Плата за пользование номером может быть увеличена Провайдером в любое время.",
+        {"at_any_time": True},
+    ),
+    (
+        "MIN_COMMITMENT",
+        "high",
+        "6.5. Клиент обязуется каждый месяц перечислять на свой лицевой счёт в качестве аванса "
+        "не менее 4 000 рублей.",
+        {"min_amount": 4000},
+    ),
+    (
+        "PENALTY",
+        "critical",
+        "5.2. Размер неустойки за нарушение правил пропуска трафика устанавливается Оператором "
+        "по результатам проверки.",
+        {},
     ),
     # a guaranteed volume (not money) with the shortfall charged
     (
