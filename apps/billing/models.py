@@ -75,7 +75,9 @@ class RatedCall(models.Model):
     rewrites them), so none carries a database FK constraint: PostgreSQL would otherwise fire five
     deferred trigger checks per row at commit, which doubled the time to rate a month. Django still
     refuses to delete a tariff or department in use (PROTECT) and deletes the rating with its call
-    (CASCADE); a re-run also deletes ratings of calls that are gone.
+    (CASCADE); a re-run also deletes ratings of calls that are gone. Department, tariff and rate have
+    no index of their own either: every reader goes through the month (period, department) or the
+    contract, and each index costs the rating of a month a pass of a million entries.
     """
 
     Status = models.TextChoices("Status", [(s.name, s.value) for s in rating.Status])
@@ -96,6 +98,7 @@ class RatedCall(models.Model):
         on_delete=models.PROTECT,
         related_name="rated_calls",
         db_constraint=False,
+        db_index=False,
         null=True,
         blank=True,
         verbose_name=_("department"),
@@ -116,6 +119,7 @@ class RatedCall(models.Model):
         on_delete=models.PROTECT,
         related_name="rated_calls",
         db_constraint=False,
+        db_index=False,
         null=True,
         blank=True,
         verbose_name=_("tariff"),
@@ -125,6 +129,7 @@ class RatedCall(models.Model):
         on_delete=models.SET_NULL,
         related_name="rated_calls",
         db_constraint=False,
+        db_index=False,
         null=True,
         blank=True,
         verbose_name=_("rate"),
