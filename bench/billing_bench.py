@@ -218,10 +218,31 @@ FROM billed
 """
 
 
-def timed(fn):
+_CPU: dict[str, list[float]] = {"R0": [], "T_rate": [], "T_rerate": []}
+
+
+def backend_cpu() -> float | None:
+    """CPU seconds our PostgreSQL backend has used (server on this host only): a figure that a loaded
+    shared machine disturbs far less than wall time, reported next to it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed(fn, cpu_key: str | None = None):
+    c0 = backend_cpu()
     t0 = time.perf_counter()
     result = fn()
-    return time.perf_counter() - t0, result
+    elapsed = time.perf_counter() - t0
+    c1 = backend_cpu()
+    if cpu_key and c0 is not None and c1 is not None:
+        _CPU[cpu_key].append(c1 - c0)
+    return elapsed, result
 
 
 def reference(tariff) -> float:
@@ -230,10 +251,12 @@ def reference(tariff) -> float:
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_ref")
         cursor.execute("CHECKPOINT")
-    t0 = time.perf_counter()
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(REFERENCE_SQL, params)
-    return time.perf_counter() - t0
+
+    def run():
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(REFERENCE_SQL, params)
+
+    return timed(run, "R0")[0]
 
 
 def oracle_mismatches() -> tuple[int, int]:
@@ -291,7 +314,7 @@ def main() -> None:
         keep = run > 0
         ref = reference(tariff)
         clear_ratings()
-        rate, _ = timed(lambda: services.calls_rate(month=MONTH))
+        rate, _ = timed(lambda: services.calls_rate(month=MONTH), "T_rate")
         mismatches.append(oracle_mismatches())
         # a tariff correction: 10 % of the prices change, then the month is re-rated
         changed = list(Rate.objects.filter(tariff=tariff).order_by("prefix").values_list("pk", flat=True))[
@@ -300,12 +323,15 @@ def main() -> None:
         Rate.objects.filter(pk__in=changed).update(price_per_minute=models_f_price(run))
         with connection.cursor() as cursor:
             cursor.execute("CHECKPOINT")
-        rerate, rerun = timed(lambda: services.calls_rate(month=MONTH))
+        rerate, rerun = timed(lambda: services.calls_rate(month=MONTH), "T_rerate")
         q = q0()
         report, _ = timed(lambda: services.cost_report_data(services.cost_report_build(month=MONTH)))
         if keep:
             for key, value in zip(results, (ref, rate, rerate, q, report), strict=True):
                 results[key].append(value)
+        else:
+            for values in _CPU.values():
+                values.clear()
         log(
             f"run {run}{'' if keep else ' (warm-up)'}: R0 {ref:.2f}s rate {rate:.2f}s rerate {rerate:.2f}s "
             f"({rerun.changed} changed) Q0 {q * 1000:.0f}ms report {report * 1000:.0f}ms"
@@ -323,6 +349,16 @@ def main() -> None:
             "T_rerate/T_rate": median["T_rerate"] / median["T_rate"],
             "T_report/Q0": median["T_report"] / median["Q0"],
         },
+        "backend_cpu_s": _CPU,
+        "backend_cpu_ratios": (
+            {
+                "T_rate/R0": statistics.median(_CPU["T_rate"]) / statistics.median(_CPU["R0"]),
+                "T_rerate/T_rate": statistics.median(_CPU["T_rerate"]) / statistics.median(_CPU["T_rate"]),
+            }
+            if all(_CPU.values())
+            else None
+        ),
+        "load_average": os.getloadavg(),
         "postgres": connection.cursor().connection.server_version,
         "cpu_count": os.cpu_count(),
     }
