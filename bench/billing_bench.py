@@ -45,7 +45,7 @@ from django.db import connection, transaction  # noqa: E402
 from apps.billing import services  # noqa: E402
 from apps.billing.models import ChargeAllocation, CostReport, RatedCall, RatingRun  # noqa: E402
 from apps.billing.rating import Month  # noqa: E402
-from apps.calls.models import Source  # noqa: E402
+from apps.calls.models import CallRecord, Source  # noqa: E402
 from apps.company.models import City, Department  # noqa: E402
 from apps.contracts.models import Contract, ContractLine, Rate, Tariff  # noqa: E402
 from apps.telecom.models import Line, NumberAssignment, PhoneNumber, Provider  # noqa: E402
@@ -297,16 +297,24 @@ def main() -> None:
     parser.add_argument("--prefixes", type=int, default=5_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", default="var/billing_bench.json")
+    parser.add_argument("--reuse", action="store_true", help="keep the world and calls of the previous run")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("the benchmark needs PostgreSQL: set DATABASE_URL to a database of its own")
     call_command("migrate", verbosity=0)
     rng = random.Random(20260325)
-    log("setting up…")
-    reset()
-    departments, numbers, line, tariff, prefixes = make_world(rng, args.prefixes)
-    make_calls(rng, args.calls, numbers, line, prefixes)
-    log(f"{args.calls} calls, {len(prefixes)} prefixes")
+    if args.reuse and Tariff.objects.filter(code="BENCH-T").exists():
+        # The world and calls of a previous run with the same seed (setting up 1M calls takes minutes).
+        tariff = Tariff.objects.get(code="BENCH-T")
+        prefixes = list(tariff.rates.values_list("prefix", flat=True))
+        departments = list(Department.objects.all())
+        log(f"reusing {Source.objects.get(slug='bench').calls.count()} calls, {len(prefixes)} prefixes")
+    else:
+        log("setting up…")
+        reset()
+        departments, numbers, line, tariff, prefixes = make_world(rng, args.prefixes)
+        make_calls(rng, args.calls, numbers, line, prefixes)
+        log(f"{args.calls} calls, {len(prefixes)} prefixes")
 
     results: dict[str, list[float]] = {"R0": [], "T_rate": [], "T_rerate": [], "Q0": [], "T_report": []}
     mismatches = []
@@ -338,7 +346,7 @@ def main() -> None:
         )
     median = {k: statistics.median(v) for k, v in results.items()}
     summary = {
-        "calls": args.calls,
+        "calls": CallRecord.objects.count(),
         "prefixes": len(prefixes),
         "rated_rows": RatedCall.objects.count(),
         "oracle_mismatches": mismatches,

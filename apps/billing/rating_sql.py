@@ -26,7 +26,7 @@ import io
 import zoneinfo
 
 from django.conf import settings
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from apps.calls.models import CallRecord
 from apps.contracts.models import Contract, Tariff
@@ -233,6 +233,11 @@ _WRITE_ALL = """written AS (
 )
 SELECT NULL, NULL, count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM written"""
 
+# A month rated for the first time: a plain insert (no conflict to look for; if a call was rated under
+# another month before, the unique key says so and the upsert above runs instead).
+_WRITE_NEW = """written AS (SELECT 1)
+INSERT INTO billing_ratedcall (call_id, {columns}, rated_at) SELECT call_id, {columns}, %(now)s FROM final"""
+
 # One contract: the calls it prices now or priced before (counted as they are written).
 _WRITE_CONTRACT = """scoped AS (
     SELECT * FROM final WHERE contract_id = %(contract)s OR EXISTS (
@@ -365,10 +370,11 @@ def _prepare(cursor, *, month: rating.Month, params: dict) -> dict:
     return {"max_prefix": cursor.fetchone()[0], "included": any(t[7] > 0 for t in tariffs)}
 
 
-def statement(*, included: bool, contract_id: int | None) -> str:
+def statement(*, included: bool, contract_id: int | None, new: bool = False) -> str:
     """The rating statement; included minutes add a window only when a tariff of the month has them."""
     table = RatedCall._meta.db_table
-    tail = (_WRITE_ALL if contract_id is None else _WRITE_CONTRACT).format(
+    tail = _WRITE_NEW if new else _WRITE_ALL if contract_id is None else _WRITE_CONTRACT
+    tail = tail.format(
         columns=", ".join(COLUMNS),
         assignments=", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS),
         old=", ".join(f"{table}.{c}" for c in COLUMNS),
@@ -402,8 +408,23 @@ def store(*, month: rating.Month, contract_id: int | None, now: dt.datetime, zon
         cursor.execute("SHOW jit")
         jit = cursor.fetchone()[0]
         cursor.execute("SELECT set_config('jit', 'off', true)")
-        cursor.execute(sql, params)
-        calls, unrated, created, changed = cursor.fetchone()
+        inserted = None
+        if contract_id is None:
+            cursor.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {table} WHERE period = %(period)s)", params)
+            if cursor.fetchone()[0]:
+                try:
+                    with transaction.atomic():
+                        cursor.execute(
+                            statement(included=shape["included"], contract_id=None, new=True), params
+                        )
+                        inserted = cursor.rowcount
+                except IntegrityError:
+                    inserted = None  # some call was rated under another month: upsert below
+        if inserted is None:
+            cursor.execute(sql, params)
+            calls, unrated, created, changed = cursor.fetchone()
+        else:
+            created, changed = inserted, 0
         if contract_id is None:
             # Every call of the month now has its row in this period; more rows mean calls are gone.
             month_calls = (
