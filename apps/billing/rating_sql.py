@@ -39,6 +39,8 @@ from .models import RatedCall
 PLAIN_NUMBER = r"^\+?[0-9]+$"
 # Memory for the rating statement's sorts and hashes (a month of prefix probes), this transaction only.
 WORK_MEM = "256MB"
+# Rows written by one run beyond which the table's statistics are refreshed (ANALYZE samples, ~30 k rows).
+ANALYZE_AFTER = 50_000
 
 COLUMNS = (
     "period",
@@ -449,6 +451,10 @@ def store(*, month: rating.Month, contract_id: int | None, now: dt.datetime, zon
                 rows, unrated = cursor.fetchone()
         cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
         cursor.execute("SELECT set_config('jit', %s, true)", [jit])
+        if created + changed >= ANALYZE_AFTER:
+            # A month written at once leaves the planner's statistics behind; the report that follows
+            # would otherwise be planned for the table as it was.
+            cursor.execute(f"ANALYZE {table}")
     return {
         "calls": calls,
         "created": created,

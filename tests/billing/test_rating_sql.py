@@ -454,3 +454,16 @@ def test_sql_engine_equals_the_python_rules_on_generated_calls(
         services.calls_rate(month=MARCH, engine="sql")
         assert_same(MARCH)
         transaction.set_rollback(True)
+
+
+def test_a_big_rating_refreshes_the_planners_statistics(db, settings, monkeypatch):
+    from apps.billing import rating_sql
+
+    settings.PORTAL_REPORTING_TIMEZONE = "Europe/Moscow"
+    w = Edges()
+    every_edge_calls(w)
+    monkeypatch.setattr(rating_sql, "ANALYZE_AFTER", 100)
+    run = services.calls_rate(month=MARCH, engine="sql")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'billing_ratedcall'")
+        assert cursor.fetchone()[0] == run.calls  # ANALYZE counted exactly what was written
