@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zoneinfo
 
 from django.conf import settings
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from apps.calls.models import CallRecord
 from apps.contracts.models import Contract, Tariff
@@ -36,6 +37,10 @@ from .models import RatedCall
 
 # A destination Python and SQL agree on without Python: optional `+`, then ASCII digits only.
 PLAIN_NUMBER = r"^\+?[0-9]+$"
+# Memory for the rating statement's sorts and hashes (a month of prefix probes), this transaction only.
+WORK_MEM = "256MB"
+# Rows written by one run beyond which the table's statistics are refreshed (ANALYZE samples, ~30 k rows).
+ANALYZE_AFTER = 50_000
 
 COLUMNS = (
     "period",
@@ -58,26 +63,36 @@ COLUMNS = (
 
 _CALLS = """
 calls AS (
-    SELECT c.id, c.started_at, c.billsec, c.department_id, c.trunk,
-           (c.started_at AT TIME ZONE %(zone)s)::date AS day,
-           c.disposition = %(answered)s AS answered,
-           c.direction = %(out)s AS outbound,
-           coalesce(c.direction = %(in)s AND n.kind = %(toll_free)s, false) AS itf,
-           coalesce(c.line_id, t.line_id) AS line_id,
-           c.our_number_id AS number_id,
-           CASE WHEN l.id IS NOT NULL THEN lc.area_code ELSE nc.area_code END AS area,
-           coalesce(CASE WHEN coalesce(c.direction = %(in)s AND n.kind = %(toll_free)s, false)
-                         THEN c.caller ELSE c.callee END, '') AS raw
+    -- OFFSET 0 keeps this a subquery: each expression is computed once per call, not once per join.
+    SELECT c.id, c.started_at, c.billsec, c.department_id, c.disposition = %(answered)s AS answered,
+           c.direction = %(out)s AS outbound, x.itf, x.area, x.cover_kind, x.cover_id,
+           %(first_day)s::date + width_bucket(c.started_at, %(day_starts)s::timestamptz[]) - 1 AS day,
+           coalesce(CASE WHEN x.itf THEN c.caller ELSE c.callee END, '') AS raw
     FROM calls_callrecord c
     LEFT JOIN rating_trunk t ON c.line_id IS NULL AND t.trunk = c.trunk
-    LEFT JOIN telecom_line l ON l.id = coalesce(c.line_id, t.line_id)
-    LEFT JOIN company_city lc ON lc.id = l.city_id
-    LEFT JOIN telecom_phonenumber n ON n.id = c.our_number_id
-    LEFT JOIN company_city nc ON nc.id = n.city_id
+    LEFT JOIN rating_line l ON l.line_id = coalesce(c.line_id, t.line_id)
+    LEFT JOIN rating_number n ON n.number_id = c.our_number_id
+    CROSS JOIN LATERAL (
+        SELECT coalesce(c.direction = %(in)s AND n.toll_free, false) AS itf,
+               CASE WHEN l.line_id IS NOT NULL THEN l.area ELSE n.area END AS area,
+               coalesce(c.line_id, t.line_id) AS line_id
+    ) y
+    CROSS JOIN LATERAL (
+        -- Whose contract prices the call: an inbound 8-800 call, that number's; else the line's
+        -- (named or found by its trunk); with no trunk named at all, our calling number's.
+        SELECT y.itf, y.area,
+               CASE WHEN y.itf THEN 'n' WHEN y.line_id IS NOT NULL THEN 'l' WHEN c.trunk = '' THEN 'n' END
+                   AS cover_kind,
+               CASE WHEN y.itf THEN c.our_number_id WHEN y.line_id IS NOT NULL THEN y.line_id
+                    WHEN c.trunk = '' THEN c.our_number_id END AS cover_id
+    ) x
     WHERE c.started_at >= %(start)s AND c.started_at < %(end)s
+    OFFSET 0
 )"""
 
-_RATE = """
+# The contract and tariff in force per line or number and day of the month (a few rows per thing).
+_COVER = """
+INSERT INTO rating_cover
 WITH days AS (
     SELECT %(first_day)s::date + i AS day FROM generate_series(0, %(days)s - 1) AS i
 ), line_cover AS (
@@ -99,18 +114,24 @@ WITH days AS (
     FROM rating_tariff t
     JOIN days ON t.valid_from <= days.day AND (t.valid_to IS NULL OR days.day < t.valid_to)
     ORDER BY t.contract_id, days.day, t.valid_from, t.tariff_id
-), {calls}, facts AS (
-    SELECT calls.*, b.tariff_id, b.first_s, b.step_s, b.free_s, b.included_s, b.currency AS book_currency,
-           b.vat AS book_vat, calls.answered AND (calls.outbound OR calls.itf) AS billable, cover.contract_id
+), cover AS (
+    SELECT 'l' AS kind, line_id AS thing_id, day, contract_id FROM line_cover
+    UNION ALL
+    SELECT 'n', number_id, day, contract_id FROM number_cover
+)
+SELECT cover.kind, cover.thing_id, cover.day, cover.contract_id, b.tariff_id, b.first_s, b.step_s, b.free_s,
+       b.included_s, b.currency, b.vat
+FROM cover LEFT JOIN book b ON b.contract_id = cover.contract_id AND b.day = cover.day
+"""
+
+_RATE = """
+WITH {calls}, facts AS (
+    SELECT calls.*, cv.contract_id, cv.tariff_id, cv.first_s, cv.step_s, cv.free_s, cv.included_s,
+           cv.currency AS book_currency, cv.vat AS book_vat,
+           calls.answered AND (calls.outbound OR calls.itf) AS billable
     FROM calls
-    LEFT JOIN line_cover lcv ON lcv.line_id = calls.line_id AND lcv.day = calls.day
-    LEFT JOIN number_cover ncv ON ncv.number_id = calls.number_id AND ncv.day = calls.day
-    CROSS JOIN LATERAL (
-        SELECT CASE WHEN calls.itf THEN ncv.contract_id
-                    WHEN calls.line_id IS NOT NULL THEN lcv.contract_id
-                    WHEN calls.trunk = '' THEN ncv.contract_id END AS contract_id
-    ) cover
-    LEFT JOIN book b ON b.contract_id = cover.contract_id AND b.day = calls.day
+    LEFT JOIN rating_cover cv
+           ON cv.kind = calls.cover_kind AND cv.thing_id = calls.cover_id AND cv.day = calls.day
 ), dest AS (
     SELECT f.id, f.started_at, f.billsec, f.department_id, f.itf, f.area, f.billable, f.contract_id,
            f.tariff_id, f.first_s, f.step_s, f.free_s, f.included_s, f.book_currency, f.book_vat,
@@ -200,8 +221,29 @@ WITH days AS (
                      WHEN o.tariff_id IS NULL THEN 'no contract covers the call'
                      ELSE 'no rate for ' || o.digits || ' in the tariff' END, 200) AS reason
     FROM outcome o{included_join}
-), scoped AS (
-    SELECT * FROM final {scope}
+), {tail}
+"""
+
+# The whole month: every outcome is upserted; calls and unrated calls are counted afterwards from the
+# table (cheaper than keeping a million outcomes around to count them).
+_WRITE_ALL = """written AS (
+    INSERT INTO billing_ratedcall (call_id, {columns}, rated_at)
+    SELECT call_id, {columns}, %(now)s FROM final
+    ON CONFLICT (call_id) DO UPDATE SET {assignments}, rated_at = EXCLUDED.rated_at
+    WHERE ({old}) IS DISTINCT FROM ({new})
+    RETURNING xmax = 0 AS created
+)
+SELECT NULL, NULL, count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM written"""
+
+# A month rated for the first time: a plain insert (no conflict to look for; if a call was rated under
+# another month before, the unique key says so and the upsert above runs instead).
+_WRITE_NEW = """written AS (SELECT 1)
+INSERT INTO billing_ratedcall (call_id, {columns}, rated_at) SELECT call_id, {columns}, %(now)s FROM final"""
+
+# One contract: the calls it prices now or priced before (counted as they are written).
+_WRITE_CONTRACT = """scoped AS (
+    SELECT * FROM final WHERE contract_id = %(contract)s OR EXISTS (
+        SELECT 1 FROM billing_ratedcall r WHERE r.call_id = final.call_id AND r.contract_id = %(contract)s)
 ), written AS (
     INSERT INTO billing_ratedcall (call_id, {columns}, rated_at)
     SELECT call_id, {columns}, %(now)s FROM scoped
@@ -209,12 +251,9 @@ WITH days AS (
     WHERE ({old}) IS DISTINCT FROM ({new})
     RETURNING xmax = 0 AS created
 )
-SELECT (SELECT count(*) FROM scoped),
-       (SELECT count(*) FROM scoped WHERE status = %(unrated)s),
-       count(*) FILTER (WHERE created),
-       count(*) FILTER (WHERE NOT created)
-FROM written
-"""
+SELECT (SELECT count(*) FROM scoped), (SELECT count(*) FROM scoped WHERE status = %(unrated)s),
+       count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created)
+FROM written"""
 
 # Included minutes: consumed by billed seconds in chronological order per contract and month. As in
 # `rating.IncludedMinutesLedger`, the allowance of a contract's month is that of the tariff of its first
@@ -268,6 +307,13 @@ def _prepare(cursor, *, month: rating.Month, params: dict) -> dict:
             "free_s int, included_s int, currency varchar(3), vat numeric(5, 2)",
         ),
         ("rating_trunk", "trunk varchar(100), line_id bigint"),
+        ("rating_line", "line_id bigint PRIMARY KEY, area varchar(5)"),
+        ("rating_number", "number_id bigint PRIMARY KEY, area varchar(5), toll_free boolean"),
+        (
+            "rating_cover",
+            "kind char(1), thing_id bigint, day date, contract_id bigint, tariff_id bigint, first_s int, "
+            "step_s int, free_s int, included_s int, currency varchar(3), vat numeric(5, 2)",
+        ),
         ("rating_dest", "call_id bigint PRIMARY KEY, kind text, digits text, reason text"),
     ):
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
@@ -290,6 +336,18 @@ def _prepare(cursor, *, month: rating.Month, params: dict) -> dict:
         if rows:
             cursor.executemany("INSERT INTO rating_trunk VALUES (%s, %s)", rows)
     cursor.execute("ANALYZE rating_trunk")
+    cursor.execute(
+        "INSERT INTO rating_line SELECT l.id, c.area_code "
+        "FROM telecom_line l JOIN company_city c ON c.id = l.city_id"
+    )
+    cursor.execute(
+        "INSERT INTO rating_number SELECT n.id, c.area_code, n.kind = %(toll_free)s "
+        "FROM telecom_phonenumber n LEFT JOIN company_city c ON c.id = n.city_id",
+        params,
+    )
+    cursor.execute(_COVER, params)
+    for table in ("rating_line", "rating_number", "rating_cover"):
+        cursor.execute(f"ANALYZE {table}")
 
     # Numbers that are not plain digits: Python's rules decide (and word the reason).
     cursor.execute(
@@ -314,18 +372,114 @@ def _prepare(cursor, *, month: rating.Month, params: dict) -> dict:
     return {"max_prefix": cursor.fetchone()[0], "included": any(t[7] > 0 for t in tariffs)}
 
 
+def statement(*, included: bool, contract_id: int | None, new: bool = False) -> str:
+    """The rating statement; included minutes add a window only when a tariff of the month has them."""
+    table = RatedCall._meta.db_table
+    tail = _WRITE_NEW if new else _WRITE_ALL if contract_id is None else _WRITE_CONTRACT
+    tail = tail.format(
+        columns=", ".join(COLUMNS),
+        assignments=", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS),
+        old=", ".join(f"{table}.{c}" for c in COLUMNS),
+        new=", ".join(f"EXCLUDED.{c}" for c in COLUMNS),
+    )
+    return _RATE.format(
+        calls=_CALLS.strip(),
+        included=_INCLUDED if included else "",
+        included_seconds=_INCLUDED_SECONDS if included else "0",
+        included_join=" LEFT JOIN consuming ic ON ic.id = o.id" if included else "",
+        tail=tail,
+    )
+
+
 def store(*, month: rating.Month, contract_id: int | None, now: dt.datetime, zone: str) -> dict:
     """Rate (or re-rate) every call of `month` in SQL and store the outcomes; returns the run's counts.
 
     With `contract_id`, only calls that contract prices now or priced before are written.
     """
+    params = parameters(month=month, contract_id=contract_id, now=now, zone=zone)
+    with connection.cursor() as cursor:
+        shape = _prepare(cursor, month=month, params=params)
+        params["max_prefix"] = shape["max_prefix"]
+        sql = statement(included=shape["included"], contract_id=contract_id)
+        table = RatedCall._meta.db_table
+        # Sorting and hashing a month of probes in memory rather than in temporary files.
+        cursor.execute("SHOW work_mem")
+        work_mem = cursor.fetchone()[0]
+        cursor.execute("SELECT set_config('work_mem', %s, true)", [WORK_MEM])
+        # Compiling this statement (JIT) costs more than it saves on a month of calls.
+        cursor.execute("SHOW jit")
+        jit = cursor.fetchone()[0]
+        cursor.execute("SELECT set_config('jit', 'off', true)")
+        inserted = None
+        if contract_id is None:
+            cursor.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {table} WHERE period = %(period)s)", params)
+            if cursor.fetchone()[0]:
+                try:
+                    with transaction.atomic():
+                        cursor.execute(
+                            statement(included=shape["included"], contract_id=None, new=True), params
+                        )
+                        inserted = cursor.rowcount
+                except IntegrityError:
+                    inserted = None  # some call was rated under another month: upsert below
+        if inserted is None:
+            cursor.execute(sql, params)
+            calls, unrated, created, changed = cursor.fetchone()
+        else:
+            created, changed = inserted, 0
+        if contract_id is None:
+            # Every call of the month now has its row in this period; more rows mean calls are gone.
+            month_calls = (
+                "SELECT count(*) FROM calls_callrecord WHERE started_at >= %(start)s AND started_at < %(end)s"
+            )
+            cursor.execute(month_calls, params)
+            calls = cursor.fetchone()[0]
+            count_rows = (
+                f"SELECT count(*), count(*) FILTER (WHERE status = %(unrated)s) FROM {table} "
+                "WHERE period = %(period)s"
+            )
+            cursor.execute(count_rows, params)
+            rows, unrated = cursor.fetchone()
+            if rows > calls:
+                cursor.execute(
+                    f"DELETE FROM {table} r WHERE r.period = %(period)s AND NOT EXISTS ("
+                    "SELECT 1 FROM calls_callrecord c WHERE c.id = r.call_id "
+                    "AND c.started_at >= %(start)s AND c.started_at < %(end)s)",
+                    params,
+                )
+                cursor.execute(count_rows, params)
+                rows, unrated = cursor.fetchone()
+        cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
+        cursor.execute("SELECT set_config('jit', %s, true)", [jit])
+        if created + changed >= ANALYZE_AFTER:
+            # A month written at once leaves the planner's statistics behind; the report that follows
+            # would otherwise be planned for the table as it was.
+            cursor.execute(f"ANALYZE {table}")
+    return {
+        "calls": calls,
+        "created": created,
+        "changed": changed,
+        "unchanged": calls - created - changed,
+        "unrated": unrated,
+    }
+
+
+def parameters(*, month: rating.Month, contract_id: int | None, now: dt.datetime, zone: str) -> dict:
     start, end = month.utc_bounds(zone)
-    params = {
+    return {
         "zone": zone,
         "start": start,
         "end": end,
         "first_day": month.first_day,
         "days": month.days,
+        # UTC instants where each day of the month starts in the reporting zone: a call's day is a
+        # binary search among them (width_bucket), the same days Python's zoneinfo gives.
+        "day_starts": [
+            dt.datetime.combine(
+                month.first_day + dt.timedelta(days=i), dt.time(), tzinfo=zoneinfo.ZoneInfo(zone)
+            )
+            for i in range(month.days)
+        ],
         "period": month.first_day,
         "now": now,
         "contract": contract_id,
@@ -344,46 +498,4 @@ def store(*, month: rating.Month, contract_id: int | None, now: dt.datetime, zon
         "kazakhstan": list(rating.KAZAKHSTAN_PREFIXES),
         **{status.name.lower(): status.value for status in rating.Status},
         **{f"t_{kind.name.lower()}": kind.value for kind in rating.CallType},
-    }
-    with connection.cursor() as cursor:
-        shape = _prepare(cursor, month=month, params=params)
-        params["max_prefix"] = shape["max_prefix"]
-        table = RatedCall._meta.db_table
-        if contract_id is None:
-            scope = ""
-        else:
-            scope = (
-                "WHERE contract_id = %(contract)s OR EXISTS (SELECT 1 FROM billing_ratedcall r "
-                "WHERE r.call_id = final.call_id AND r.contract_id = %(contract)s)"
-            )
-        columns = ", ".join(COLUMNS)
-        sql = _RATE.format(
-            calls=_CALLS.strip(),
-            included=_INCLUDED if shape["included"] else "",
-            included_seconds=_INCLUDED_SECONDS if shape["included"] else "0",
-            included_join=" LEFT JOIN consuming ic ON ic.id = o.id" if shape["included"] else "",
-            scope=scope,
-            columns=columns,
-            assignments=", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS),
-            old=", ".join(f"{table}.{c}" for c in COLUMNS),
-            new=", ".join(f"EXCLUDED.{c}" for c in COLUMNS),
-        )
-        cursor.execute(sql, params)
-        calls, unrated, created, changed = cursor.fetchone()
-        if contract_id is None:
-            # Every call of the month now has its row in this period; more rows mean calls are gone.
-            cursor.execute(f"SELECT count(*) FROM {table} WHERE period = %s", [month.first_day])
-            if cursor.fetchone()[0] > calls:
-                cursor.execute(
-                    f"DELETE FROM {table} r WHERE r.period = %(period)s AND NOT EXISTS ("
-                    "SELECT 1 FROM calls_callrecord c WHERE c.id = r.call_id "
-                    "AND c.started_at >= %(start)s AND c.started_at < %(end)s)",
-                    params,
-                )
-    return {
-        "calls": calls,
-        "created": created,
-        "changed": changed,
-        "unchanged": calls - created - changed,
-        "unrated": unrated,
     }

@@ -760,10 +760,12 @@ def cost_report_build(*, month: Month) -> CostReport:
         return lines[dept_id]
 
     net_by_vat: dict[tuple[int | None, Decimal], Decimal] = defaultdict(lambda: ZERO)
+    # count(*), not count(call): every column read is in the report index, so the month is an
+    # index-only scan even over 10 M stored calls.
     calls = (
         RatedCall.objects.filter(period=period, status__in=COUNTED)
         .values("department_id", "call_type", "status", "vat_rate")
-        .annotate(n=Count("pk"), cost=Sum("cost"), seconds=Sum("billed_seconds"))
+        .annotate(n=Count("*"), cost=Sum("cost"), seconds=Sum("billed_seconds"))
         .order_by()
     )
     for group in calls:

@@ -352,6 +352,30 @@ def test_sql_re_rating_writes_only_changed_calls_and_drops_calls_gone(db, settin
     assert_same(MARCH)
 
 
+def test_a_call_moved_into_a_month_rated_for_the_first_time_keeps_one_rating(db, settings):
+    settings.PORTAL_REPORTING_TIMEZONE = "Europe/Moscow"
+    w = Edges()
+    feb = dt.datetime(2026, 2, 20, 9, tzinfo=dt.UTC)
+    moved, stays = CallRecord.objects.bulk_create(
+        [
+            w.call(started=feb, billsec=61, callee="89171234567", line=w.line_kzn),
+            w.call(started=feb, billsec=30, callee="89171234567", line=w.line_kzn),
+        ]
+    )
+    services.calls_rate(month=Month(2026, 2), engine="sql")
+    march_3 = dt.datetime(2026, 3, 3, 9, tzinfo=dt.UTC)
+    CallRecord.objects.filter(pk=moved.pk).update(
+        started_at=march_3, ended_at=march_3 + dt.timedelta(minutes=2)
+    )
+    run = services.calls_rate(month=MARCH, engine="sql")  # March has no rows: the plain insert meets the key
+    assert (run.calls, run.created, run.changed) == (1, 0, 1)
+    assert RatedCall.objects.get(call=moved).period == MARCH.first_day
+    assert_same(MARCH)
+    again = services.calls_rate(month=Month(2026, 2), engine="sql")
+    assert again.calls == 1 and RatedCall.objects.filter(call=stays).exists()
+    assert RatedCall.objects.get(call=moved).period == MARCH.first_day
+
+
 def test_sql_re_rating_one_contract_touches_only_its_calls(db, settings):
     settings.PORTAL_REPORTING_TIMEZONE = "Europe/Moscow"
     w = Edges()
@@ -430,3 +454,16 @@ def test_sql_engine_equals_the_python_rules_on_generated_calls(
         services.calls_rate(month=MARCH, engine="sql")
         assert_same(MARCH)
         transaction.set_rollback(True)
+
+
+def test_a_big_rating_refreshes_the_planners_statistics(db, settings, monkeypatch):
+    from apps.billing import rating_sql
+
+    settings.PORTAL_REPORTING_TIMEZONE = "Europe/Moscow"
+    w = Edges()
+    every_edge_calls(w)
+    monkeypatch.setattr(rating_sql, "ANALYZE_AFTER", 100)
+    run = services.calls_rate(month=MARCH, engine="sql")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'billing_ratedcall'")
+        assert cursor.fetchone()[0] == run.calls  # ANALYZE counted exactly what was written
