@@ -242,6 +242,10 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 CELERY_BEAT_SCHEDULE["calls-pull-due-sources"] = {"task": "calls.pull_due_sources", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["billing-rate-new-calls"] = {"task": "billing.rate_new_calls", "schedule": 600.0}
+CELERY_BEAT_SCHEDULE["billing-invoice-alerts"] = {
+    "task": "billing.invoice_alerts",
+    "schedule": crontab(hour=5, minute=15),  # 08:15 Moscow: invoices nearing deemed acceptance
+}
 CELERY_BEAT_SCHEDULE["billing-email-closed-month"] = {
     "task": "billing.email_closed_month",
     "schedule": crontab(hour=4, minute=30),  # 07:30 Moscow

@@ -3,7 +3,7 @@ from __future__ import annotations
 import django_filters
 from django.core.exceptions import ValidationError
 
-from .models import Budget, RatedCall
+from .models import Budget, Invoice, RatedCall
 from .rating import Month
 
 
@@ -39,3 +39,13 @@ class BudgetFilterSet(django_filters.FilterSet):
     class Meta:
         model = Budget
         fields = []
+
+
+class InvoiceFilterSet(django_filters.FilterSet):
+    month = MonthFilter(field_name="period", label="YYYY-MM")
+    provider = django_filters.CharFilter(field_name="provider__name")
+    contract = django_filters.CharFilter(field_name="contract__code")
+
+    class Meta:
+        model = Invoice
+        fields = ["status", "price_change_suspected"]

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.audit import audited
 from apps.core.models import TimeStampedModel
 from apps.core.money import currency_field, money_field
 
@@ -64,6 +65,24 @@ class RatingRun(TimeStampedModel):
         return f"#{self.pk} {self.period:%Y-%m} {self.get_status_display()}"
 
 
+# Labels of the rating engine's outcomes, translated (the English text is the one in migration 0001).
+STATUS_LABELS = {
+    rating.Status.RATED: _("Rated"),
+    rating.Status.FREE: _("Free"),
+    rating.Status.INTERNAL: _("Internal"),
+    rating.Status.UNRATED: _("Unrated"),
+    rating.Status.NOT_BILLABLE: _("Not Billable"),
+}
+CALL_TYPE_LABELS = {
+    rating.CallType.LOCAL: _("Local"),
+    rating.CallType.LONG_DISTANCE: _("Long Distance"),
+    rating.CallType.MOBILE: _("Mobile"),
+    rating.CallType.INTERNATIONAL: _("International"),
+    rating.CallType.TOLL_FREE: _("Toll Free"),
+    rating.CallType.INTERNAL: _("Internal"),
+}
+
+
 class RatedCall(models.Model):
     """What one call record cost us: the rate that priced it, billed seconds and cost, as last rated.
 
@@ -78,8 +97,10 @@ class RatedCall(models.Model):
     (CASCADE); a re-run also deletes ratings of calls that are gone.
     """
 
-    Status = models.TextChoices("Status", [(s.name, s.value) for s in rating.Status])
-    CallType = models.TextChoices("CallType", [(t.name, t.value) for t in rating.CallType])
+    Status = models.TextChoices("Status", [(s.name, (s.value, STATUS_LABELS[s])) for s in rating.Status])
+    CallType = models.TextChoices(
+        "CallType", [(t.name, (t.value, CALL_TYPE_LABELS[t])) for t in rating.CallType]
+    )
 
     call = models.OneToOneField(
         "calls.CallRecord",
@@ -340,3 +361,335 @@ class Budget(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.department.code} {self.period:%Y-%m}: {self.amount} {self.currency}"
+
+
+# --- Operator invoices (issue 7) ----------------------------------------------------------------
+
+
+@audited()
+class InvoiceTerms(TimeStampedModel):
+    """How accounting checks one contract's invoices: whether its dispute window counts working or
+    calendar days (the number of days is the contract's `dispute_window_days`), and how far a figure
+    may differ before it is a discrepancy. No row = calendar days and the default tolerances."""
+
+    class DayKind(models.TextChoices):
+        CALENDAR = "calendar", _("Calendar days")
+        WORKING = "working", _("Working days (Russian production calendar)")
+
+    contract = models.OneToOneField(
+        "contracts.Contract",
+        on_delete=models.CASCADE,
+        related_name="invoice_terms",
+        verbose_name=_("contract"),
+    )
+    window_day_kind = models.CharField(
+        _("dispute window counts"), max_length=8, choices=DayKind.choices, default=DayKind.CALENDAR
+    )
+    tolerance_amount = money_field(
+        _("tolerance, amount"), default=Decimal("0.10"), validators=[MinValueValidator(Decimal("0"))]
+    )
+    tolerance_percent = models.DecimalField(
+        _("tolerance, % of the invoiced amount"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    match_seconds = models.PositiveSmallIntegerField(_("call matching: start time tolerance, s"), default=120)
+
+    class Meta:
+        verbose_name = _("invoice terms")
+        verbose_name_plural = _("invoice terms")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tolerance_amount__gte=0) & Q(tolerance_percent__gte=0),
+                name="%(app_label)s_%(class)s_tolerance_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract.code}: {self.get_window_day_kind_display()}"
+
+
+class InvoiceQuerySet(models.QuerySet):
+    def open(self):
+        """Invoices still to be settled: not accepted or paid."""
+        return self.exclude(status__in=[Invoice.Status.ACCEPTED, Invoice.Status.PAID])
+
+    def undisputed_open(self):
+        return self.filter(status__in=[Invoice.Status.RECEIVED, Invoice.Status.CHECKING])
+
+    def unpaid(self):
+        return self.exclude(status=Invoice.Status.PAID)
+
+    def visible_to(self, user):
+        return self
+
+
+def invoice_upload_to(instance, filename: str) -> str:
+    return f"invoices/{instance.provider_id or 'unknown'}/{filename}"
+
+
+@audited()
+class Invoice(TimeStampedModel):
+    """A bill an operator sent us for one month of service under one contract."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        CHECKING = "checking", _("Checking")
+        DISPUTED = "disputed", _("Disputed")
+        ACCEPTED = "accepted", _("Accepted")
+        PAID = "paid", _("Paid")
+
+    provider = models.ForeignKey(
+        "telecom.Provider", on_delete=models.PROTECT, related_name="invoices", verbose_name=_("provider")
+    )
+    contract = models.ForeignKey(
+        "contracts.Contract", on_delete=models.PROTECT, related_name="invoices", verbose_name=_("contract")
+    )
+    number = models.CharField(_("invoice number"), max_length=64)
+    issue_date = models.DateField(_("issue date"))
+    received_date = models.DateField(_("received"))
+    period = period_field()
+    due_date = models.DateField(_("payment due"), null=True, blank=True)
+    currency = currency_field()
+    net = money_field(_("net"))
+    vat = money_field(_("VAT"))
+    gross = money_field(_("gross"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
+    file = models.FileField(_("file"), upload_to=invoice_upload_to, max_length=200, blank=True)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    dispute_by = models.DateField(
+        _("last day to dispute"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Received date + the contract's dispute window; empty when the contract sets none."),
+    )
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    price_change_suspected = models.BooleanField(_("suspected price change"), default=False)
+    checked_at = models.DateTimeField(_("last checked"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = InvoiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_date", "-pk"]
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "number"], name="%(app_label)s_%(class)s_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(received_date__gte=models.F("issue_date")),
+                name="%(app_label)s_%(class)s_received_after_issue",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="paid") | Q(paid_on__isnull=False),
+                name="%(app_label)s_%(class)s_paid_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "dispute_by"], name="billing_invoice_status_by")]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.period:%Y-%m})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.issue_date and self.received_date and self.received_date < self.issue_date:
+            raise ValidationError({"received_date": _("An invoice cannot be received before it is issued.")})
+        if self.status == self.Status.PAID and not self.paid_on:
+            raise ValidationError({"paid_on": _("A paid invoice needs the date it was paid.")})
+        if self.contract_id and self.provider_id:
+            parties = set(self.contract.parties.values_list("provider_id", flat=True))
+            if parties and self.provider_id not in parties:
+                raise ValidationError({"contract": _("The provider is not a party to this contract.")})
+
+    def save(self, *args, **kwargs):
+        from .invoices.deadlines import invoice_dispute_by
+
+        self.dispute_by = invoice_dispute_by(self)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "dispute_by"}
+        super().save(*args, **kwargs)
+
+
+class InvoiceLine(models.Model):
+    """One line of an operator invoice: a service charge, usage of a number, or one call of the
+    statement attached to it (calls carry their start, the number dialled and the duration).
+
+    Not audited row by row: a statement has thousands of call lines, written with bulk_create; the
+    import records one audit event on its invoice instead (`invoices.services`)."""
+
+    class Kind(models.TextChoices):
+        USAGE = "usage", _("Usage (minutes)")
+        FEE = "fee", _("Fee")
+        CALL = "call", _("Call (statement)")
+
+    invoice = models.ForeignKey(
+        "billing.Invoice", on_delete=models.CASCADE, related_name="lines", verbose_name=_("invoice")
+    )
+    row = models.PositiveIntegerField(_("row in the file"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.FEE)
+    service = models.CharField(_("service"), max_length=300, blank=True)
+    number = models.CharField(
+        _("number or line"), max_length=80, blank=True, help_text=_("Our number (E.164) or line id.")
+    )
+    destination = models.CharField(_("destination"), max_length=200, blank=True)
+    period_start = models.DateField(_("from"), null=True, blank=True)
+    period_end = models.DateField(_("to"), null=True, blank=True)
+    started_at = models.DateTimeField(_("call started"), null=True, blank=True)
+    callee = models.CharField(_("number dialled"), max_length=80, blank=True)
+    duration = models.PositiveIntegerField(_("duration, s"), null=True, blank=True)
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=14, decimal_places=3, null=True, blank=True, help_text=_("minutes, units")
+    )
+    amount = money_field(_("amount, net"))
+
+    class Meta:
+        ordering = ["invoice", "kind", "row", "pk"]
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="call") | (Q(started_at__isnull=False) & Q(duration__isnull=False)),
+                name="%(app_label)s_%(class)s_call_has_start_and_duration",
+            ),
+        ]
+        indexes = [models.Index(fields=["invoice", "kind"], name="billing_invline_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.invoice.number}: {self.service or self.get_kind_display()} {self.number} {self.amount}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.kind == self.Kind.CALL and (self.started_at is None or self.duration is None):
+            raise ValidationError(_("A call line needs its start time and duration."))
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": _("The line's period ends before it starts.")})
+
+
+@audited()
+class Dispute(TimeStampedModel):
+    """Our written objection to an invoice: what we contest and why. Sent within the window, it stops
+    the deemed-acceptance clock; it ends with a credit from the operator, a rejection or a withdrawal."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENT = "sent", _("Sent")
+        CREDITED = "credited", _("Credit received")
+        REJECTED = "rejected", _("Rejected by the operator")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    # Statuses in which the dispute was raised in time and still counts as raised.
+    RAISED = (Status.SENT, Status.CREDITED, Status.REJECTED)
+
+    invoice = models.ForeignKey(
+        "billing.Invoice", on_delete=models.PROTECT, related_name="disputes", verbose_name=_("invoice")
+    )
+    reason = models.TextField(_("reason"))
+    amount = money_field(_("amount disputed"), validators=[MinValueValidator(Decimal("0"))])
+    letter = models.TextField(_("letter text"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    sent_on = models.DateField(_("sent on"), null=True, blank=True)
+    credit_received = money_field(_("credit received"), validators=[MinValueValidator(Decimal("0"))])
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0) & Q(credit_received__gte=0),
+                name="%(app_label)s_%(class)s_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(status="withdrawn") | Q(sent_on__isnull=False),
+                name="%(app_label)s_%(class)s_sent_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice.number}: {self.amount} ({self.get_status_display()})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.status in self.RAISED and not self.sent_on:
+            raise ValidationError({"sent_on": _("Say when the dispute was sent to the operator.")})
+        if self.credit_received and self.credit_received > self.amount:
+            raise ValidationError({"credit_received": _("The credit is more than the amount disputed.")})
+
+
+@audited()
+class PriceChange(TimeStampedModel):
+    """A suspected unilateral price change: on an invoice the operator charged a per-minute price for a
+    destination that no tariff of the contract in force explains. Rebuilt on every check of the invoice;
+    the lawyer's and accounting's view of it lives in `status`."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        EXPLAINED = "explained", _("explained")
+        CONFIRMED = "confirmed", _("confirmed unilateral change")
+
+    invoice = models.ForeignKey(
+        "billing.Invoice", on_delete=models.CASCADE, related_name="price_changes", verbose_name=_("invoice")
+    )
+    contract = models.ForeignKey(
+        "contracts.Contract",
+        on_delete=models.CASCADE,
+        related_name="suspected_price_changes",
+        verbose_name=_("contract"),
+    )
+    prefix = models.CharField(_("prefix"), max_length=15)
+    destination = models.CharField(_("destination"), max_length=200)
+    tariff_price = models.DecimalField(_("tariff price per minute"), max_digits=12, decimal_places=4)
+    charged_price = models.DecimalField(_("charged price per minute"), max_digits=12, decimal_places=4)
+    minutes = models.DecimalField(_("minutes charged"), max_digits=14, decimal_places=2)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+
+    class Meta:
+        ordering = ["-invoice__received_date", "prefix"]
+        verbose_name = _("suspected price change")
+        verbose_name_plural = _("suspected price changes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invoice", "prefix"], name="%(app_label)s_%(class)s_one_per_prefix"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract.code} {self.prefix}: {self.tariff_price} → {self.charged_price}"
+
+    @property
+    def change_percent(self) -> Decimal:
+        if not self.tariff_price:
+            return Decimal("100")
+        return ((self.charged_price - self.tariff_price) / self.tariff_price * 100).quantize(Decimal("0.1"))
+
+
+class InvoiceAlert(models.Model):
+    """One alert sent to accounting about an invoice nearing deemed acceptance (5, 2 or 1 days before):
+    the natural key makes a redelivered daily task send nothing twice."""
+
+    invoice = models.ForeignKey(
+        "billing.Invoice", on_delete=models.CASCADE, related_name="alerts", verbose_name=_("invoice")
+    )
+    days_before = models.PositiveSmallIntegerField(_("days before"))
+    dispute_by = models.DateField(_("last day to dispute"))
+    sent_at = models.DateTimeField(_("sent at"))
+    recipients = models.TextField(_("recipients"), blank=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("invoice alert")
+        verbose_name_plural = _("invoice alerts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invoice", "days_before", "dispute_by"], name="%(app_label)s_%(class)s_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice}: {self.days_before} d"

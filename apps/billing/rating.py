@@ -15,6 +15,7 @@ import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Generic, TypeVar
 
 KOPECK = Decimal("0.01")
@@ -470,3 +471,51 @@ def monthly_amount(amount: Decimal, periodicity: Periodicity | str) -> Decimal:
     if periodicity is Periodicity.YEARLY:
         return amount / 12
     return amount
+
+
+def prorate_by_units(
+    monthly_amount: Decimal,
+    periods: Iterable[tuple[object, dt.date, dt.date | None]],
+    month: Month,
+    *,
+    in_force: tuple[dt.date, dt.date | None] | None = None,
+) -> tuple[dict[object, Decimal], dict[object, int]]:
+    """Share a month's fee by unit-days (e.g. a PBX account's seat fee by extension-days).
+
+    Each day the fee is in force costs `fee / days_in_month`; that day's part is split between the
+    holders of the units (extensions) existing that day, in proportion to how many each holds; a
+    day with no unit goes to `None` (Unassigned). Shares are summed exactly (fractions) and rounded
+    half-up once per holder and month. Returns (shares, unit-days per holder; `None`: days no unit).
+    With one unit this is exactly `prorate` over `days_held`.
+    """
+    first, end = month.first_day, month.next_first_day
+    lo, hi = in_force or (first, end)
+    lo, hi = max(lo, first), min(hi or end, end)
+    days = max((hi - lo).days, 0)
+    counts: list[dict[object, int]] = [{} for _ in range(days)]
+    for holder, valid_from, valid_to in periods:
+        if holder is None:
+            raise ValueError("a holder of None is reserved for unassigned days")
+        start = max(valid_from, lo)
+        stop = min(valid_to or hi, hi)
+        for offset in range((start - lo).days, (stop - lo).days):
+            counts[offset][holder] = counts[offset].get(holder, 0) + 1
+    weights: dict[object, Fraction] = {}
+    unit_days: dict[object, int] = {}
+    for day in counts:
+        total = sum(day.values())
+        if total == 0:
+            weights[None] = weights.get(None, Fraction(0)) + 1
+            unit_days[None] = unit_days.get(None, 0) + 1
+            continue
+        for holder, units in day.items():
+            weights[holder] = weights.get(holder, Fraction(0)) + Fraction(units, total)
+            unit_days[holder] = unit_days.get(holder, 0) + units
+    fee = Fraction(monthly_amount)
+    shares = {holder: half_up(_decimal(fee * weight / month.days)) for holder, weight in weights.items()}
+    return shares, unit_days
+
+
+def _decimal(value: Fraction) -> Decimal:
+    """A fraction as a Decimal exact enough for rounding to the kopeck (28 significant digits)."""
+    return Decimal(value.numerator) / Decimal(value.denominator)

@@ -22,13 +22,14 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from apps.calls.models import CallRecord
 from apps.company.models import Department
 from apps.contracts.models import Contract, ContractLine, ContractNumber, Rate, RecurringCharge, Tariff
-from apps.telecom.models import Line, NumberAssignment, PhoneNumber
+from apps.telecom.models import Extension, Line, NumberAssignment, PhoneNumber
 
-from . import exports, rating
+from . import exports, rating, rating_sql
 from .models import Budget, ChargeAllocation, CostReport, CostReportLine, RatedCall, RatingRun
 from .rating import ZERO, Month, half_up
 
@@ -307,19 +308,31 @@ def _outcomes(month: Month) -> Iterator[tuple[int, dict]]:
 
 
 @transaction.atomic
-def calls_rate(*, month: Month, contract: Contract | None = None) -> RatingRun:
+def calls_rate(*, month: Month, contract: Contract | None = None, engine: str | None = None) -> RatingRun:
     """Rate (or re-rate) every call of `month`; with `contract`, write only that contract's calls
     (those it prices now, and those it priced before).
 
     Idempotent: a row is rewritten (and stamped with this run's time) only when its outcome changed.
     Included minutes need every call of the month in order, so the whole month is always computed.
+
+    `engine`: "sql" rates set-based in PostgreSQL (`rating_sql`, the default there); "python" runs the
+    rules of `rating.py` call by call (the only engine on SQLite, and the oracle the SQL is tested against).
     """
+    postgres = connection.vendor == "postgresql"
+    engine = engine or ("sql" if postgres else "python")
+    if engine not in ("sql", "python") or (engine == "sql" and not postgres):
+        raise ValueError(f"rating engine {engine!r} is not available on {connection.vendor}")
     now = timezone.now()
     run = RatingRun.objects.create(
         period=month.first_day, contract=contract, status=RatingRun.Status.RUNNING, started_at=now
     )
-    store = _store_copy if connection.vendor == "postgresql" else _store_orm
-    counts = store(month=month, contract_id=contract.pk if contract else None, now=now)
+    contract_id = contract.pk if contract else None
+    if engine == "sql":
+        counts = rating_sql.store(month=month, contract_id=contract_id, now=now, zone=reporting_zone())
+    elif postgres:
+        counts = _store_copy(month=month, contract_id=contract_id, now=now)
+    else:
+        counts = _store_orm(month=month, contract_id=contract_id, now=now)
     RatingRun.objects.filter(pk=run.pk).update(
         status=RatingRun.Status.SUCCEEDED, finished_at=timezone.now(), **counts
     )
@@ -589,8 +602,12 @@ def charges_allocate(*, month: Month) -> list[ChargeAllocation]:
         .select_related("contract", "line")
     )
     charge_numbers = _assignments([c.number_id for c in charges if c.number_id])
+    seats = _extensions([c.pbx_account_id for c in charges if c.pbx_account_id], start, end)
     for charge in charges:
-        allocations += _allocate_charge(charge, month, charge_numbers)
+        if charge.pbx_account_id:
+            allocations += _allocate_seat_charge(charge, month, seats.get(charge.pbx_account_id, []))
+        else:
+            allocations += _allocate_charge(charge, month, charge_numbers)
     ChargeAllocation.objects.bulk_create(allocations)
     return allocations
 
@@ -617,7 +634,60 @@ def _charge_holders(
         return list(charge_numbers.get(charge.number_id, ()))
     if charge.line_id and charge.line.department_id:
         return [(charge.line.department_id, charge.valid_from, charge.valid_to)]
-    return []  # a PBX account (or a line serving no single salon) has no one department: Unassigned
+    return []  # a line serving no single salon has no one department: Unassigned
+
+
+def _extensions(
+    account_ids, start: dt.date, end: dt.date
+) -> dict[int, list[tuple[int, dt.date, dt.date | None]]]:
+    """(department, valid_from, valid_to) of every extension on each PBX account within the month."""
+    result: dict[int, list] = defaultdict(list)
+    rows = (
+        Extension.objects.filter(pbx_account_id__in=set(account_ids))
+        .overlapping(start, end)
+        .values_list("pbx_account_id", "department_id", "valid_from", "valid_to")
+    )
+    for account_id, dept_id, valid_from, valid_to in rows:
+        result[account_id].append((dept_id, valid_from, valid_to))
+    return result
+
+
+def _allocate_seat_charge(charge: RecurringCharge, month: Month, extensions) -> list[ChargeAllocation]:
+    """A PBX account's charge (seat fees) shared by the extensions each department held on it.
+
+    Each day in force costs fee / days in month, split between departments by the extensions they
+    held on the account that day; a day with no extension goes to Unassigned. Rounded half-up once per
+    (charge, department, month). A one-off fee is split the same way by the extensions of its due day.
+    """
+    start, end = month.first_day, month.next_first_day
+    common = {
+        "period": start,
+        "charge": charge,
+        "contract_id": charge.contract_id,
+        "description": charge.name,
+        "currency": charge.currency,
+        "vat_rate": charge.contract.vat_rate,
+    }
+    if charge.period == RecurringCharge.Period.ONE_OFF:
+        due = charge.valid_from
+        if not start <= due < end:
+            return []
+        # A one-off fee is the whole of its due day: scale it so that one day's part is the fee.
+        shares, units = rating.prorate_by_units(
+            charge.amount * month.days, extensions, month, in_force=(due, due + dt.timedelta(days=1))
+        )
+        kind = ChargeAllocation.Kind.ONE_OFF
+    else:
+        in_force = _clip(charge.valid_from, charge.valid_to, start, end)
+        if not in_force:
+            return []
+        amount = rating.monthly_amount(charge.amount, charge.period)
+        shares, units = rating.prorate_by_units(amount, extensions, month, in_force=in_force)
+        kind = ChargeAllocation.Kind.RECURRING
+    return [
+        ChargeAllocation(department_id=dept_id, kind=kind, days=units.get(dept_id, 0), amount=share, **common)
+        for dept_id, share in shares.items()
+    ]
 
 
 def _allocate_charge(charge: RecurringCharge, month: Month, charge_numbers) -> list[ChargeAllocation]:
@@ -918,9 +988,10 @@ def whatif_price(*, month: Month, tariff: Tariff, contract: Contract | None = No
             continue
         dept = departments.get(row.department_id)
         dept_line = by_dept.setdefault(
-            row.department_id, WhatIfLine(dept.code if dept else "", str(dept) if dept else "Unassigned")
+            row.department_id,
+            WhatIfLine(dept.code if dept else "", str(dept) if dept else gettext("Unassigned")),
         )
-        dest_label = rates.get(result.rate_id, "(no rate in this tariff)")
+        dest_label = rates.get(result.rate_id, gettext("(no rate in this tariff)"))
         dest_line = by_dest.setdefault(dest_label, WhatIfLine(result.prefix, dest_label))
         current = stored[row.facts.call_id] or ZERO
         for target in (dept_line, dest_line, total):
@@ -1009,7 +1080,7 @@ def cost_trend_by_department(*, month: Month, months: int = 12) -> tuple[list[st
             {
                 "city": row["department__city__name"] or "",
                 "code": row["department__code"] or "",
-                "name": row["department__name"] or "Unassigned",
+                "name": row["department__name"] or gettext("Unassigned"),
                 "net": [ZERO] * len(labels),
             },
         )
@@ -1050,7 +1121,9 @@ def cost_report_render(report: CostReport, *, fmt: str) -> bytes:
         details = cost_report_details(report)
         codes = dict(Department.objects.values_list("pk", "code"))
         per_code = {codes.get(k, ""): v for k, v in details.items() if k is not None}
-        chart = exports.trend_svg(cost_trend(month=Month.of(report.period)), title="Net cost, last 12 months")
+        chart = exports.trend_svg(
+            cost_trend(month=Month.of(report.period)), title=gettext("Net cost, last 12 months")
+        )
         return exports.to_pdf(data, departments_detail=per_code, chart=chart)
     raise ValueError(f"unknown report format {fmt!r}")
 

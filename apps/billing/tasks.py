@@ -28,3 +28,11 @@ def email_closed_month() -> bool:
     """Daily: once last month is over, send its report to accounting (only once)."""
     today = local_day(timezone.now(), services.reporting_zone())
     return services.cost_report_email(month=Month.of(today).previous(), today=today)
+
+
+@shared_task(name="billing.invoice_alerts", acks_late=True)
+def invoice_alerts() -> int:
+    """Daily: warn accounting 5, 2 and 1 days before an invoice is deemed accepted (each once)."""
+    from .invoices.services import invoice_alerts_send
+
+    return len(invoice_alerts_send())

@@ -9,6 +9,7 @@ from django.db.models import Count, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.contracts.models import Tariff
@@ -57,7 +58,7 @@ def dashboard(request):
         )
         unrated = (
             RatedCall.objects.filter(period=month.first_day, status=Status.UNRATED)
-            .select_related("call", "department")
+            .select_related("call", "department__city")
             .order_by("-started_at")[:20]
         )
     trend_labels, trend_lines = services.cost_trend_by_department(month=month)
@@ -67,7 +68,7 @@ def dashboard(request):
         "month": month,
         "previous": month.previous(),
         "next": month.next(),
-        "chart": exports.trend_svg(trend, title="Net cost, last 12 months"),
+        "chart": exports.trend_svg(trend, title=_("Net cost, last 12 months")),
         "trend": trend,
         "data": data,
         "by_city": by_city,
@@ -90,7 +91,7 @@ def report(request, month: str):
         "formats": list(CONTENT_TYPES),
         "can_drill": request.user.has_perm("billing.view_ratedcall"),
         "can_rebuild": request.user.has_perm("billing.add_costreport"),
-        "chart": exports.trend_svg(services.cost_trend(month=chosen), title="Net cost, last 12 months"),
+        "chart": exports.trend_svg(services.cost_trend(month=chosen), title=_("Net cost, last 12 months")),
     }
     return render(request, "billing/report.html", context)
 
@@ -102,9 +103,13 @@ def rebuild(request, month: str):
     chosen = _month(month)
     if request.POST.get("rate"):
         run = services.calls_rate(month=chosen)
-        messages.info(request, f"Rated {run.calls} calls: {run.created} new, {run.changed} changed.")
+        messages.info(
+            request,
+            _("Rated %(calls)s calls: %(new)s new, %(changed)s changed.")
+            % {"calls": run.calls, "new": run.created, "changed": run.changed},
+        )
     services.cost_report_build(month=chosen)
-    messages.info(request, f"The report for {chosen} was rebuilt.")
+    messages.info(request, _("The report for %(month)s was rebuilt.") % {"month": chosen})
     return redirect("billing:report", month=str(chosen))
 
 
@@ -127,7 +132,9 @@ def download(request, month: str, fmt: str):
 def drilldown(request, month: str):
     """The calls and fees behind a figure: ?department=CODE (or `unassigned`) &type=mobile|…&status=…"""
     chosen = _month(month)
-    calls = RatedCall.objects.filter(period=chosen.first_day).select_related("call", "department", "rate")
+    calls = RatedCall.objects.filter(period=chosen.first_day).select_related(
+        "call", "department__city", "rate"
+    )
     fees = ChargeAllocation.objects.filter(period=chosen.first_day).select_related("department", "number")
     department = request.GET.get("department", "")
     if department == "unassigned":

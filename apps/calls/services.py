@@ -13,13 +13,14 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -32,6 +33,10 @@ from .store import insert_batch
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 5000
+# The database went away under a run (a restart, a failover, a terminated backend): the batch in flight
+# was rolled back with the connection, so the run is put back to pending and the task retries it.
+DATABASE_LOST = (OperationalError, InterfaceError)
+DATABASE_WAIT = 60  # seconds a lost run waits for the database to come back to put itself back
 FIRST_PULL_DAYS = 7
 ProgressCallback = Callable[[ImportRun], None]
 
@@ -181,6 +186,9 @@ def run_process(
         )
         Source.objects.filter(pk=run.source_id).update(last_error=f"temporarily unavailable: {exc}")
         raise
+    except DATABASE_LOST as exc:
+        _release_after_lost_connection(run, exc)
+        raise RunInterrupted(f"database connection lost: {exc}".strip()) from exc
     except (ConnectorError, ValidationError, OSError) as exc:
         message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         _finish(run, ImportRun.Status.FAILED, message)
@@ -190,6 +198,30 @@ def run_process(
         raise
     _finish(run, ImportRun.Status.SUCCEEDED, "")
     return ImportRun.objects.get(pk=run.pk)
+
+
+class RunInterrupted(ConnectorUnavailable):
+    """The run lost its database connection and is pending again: retry it like an unavailable vendor."""
+
+
+def _release_after_lost_connection(run: ImportRun, exc: Exception) -> None:
+    """running → pending on a fresh connection (only the attempt this worker claimed), waiting up to
+    DATABASE_WAIT seconds for the database to answer again."""
+    deadline = time.monotonic() + DATABASE_WAIT
+    while True:
+        try:
+            if not connection.in_atomic_block:
+                connection.close()  # the broken one; the next query opens a new connection
+            ImportRun.objects.filter(
+                pk=run.pk, status=ImportRun.Status.RUNNING, attempts=run.attempts
+            ).update(
+                status=ImportRun.Status.PENDING, error=f"will retry: database connection lost: {exc}"[:2000]
+            )
+            return
+        except DATABASE_LOST:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1)
 
 
 def run_fail(*, run_id: int, error: str) -> None:

@@ -24,15 +24,16 @@ BACKOFF_MAX = 600  # well below the broker's visibility timeout
 def run_process(self, run_id: int) -> None:
     try:
         services.run_process(run_id=run_id)
-    except ConnectorUnavailable as exc:
+    except (ConnectorUnavailable, *services.DATABASE_LOST) as exc:  # a vendor or the database is away
         if self.request.retries >= MAX_RETRIES:
             services.run_fail(run_id=run_id, error=f"gave up after {MAX_RETRIES + 1} attempts: {exc}")
             return
         countdown = get_exponential_backoff_interval(
             BACKOFF_FACTOR, self.request.retries, BACKOFF_MAX, full_jitter=True
         )
-        if exc.retry_after:
-            countdown = max(countdown, min(exc.retry_after, BACKOFF_MAX))
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after:
+            countdown = max(countdown, min(retry_after, BACKOFF_MAX))
         raise self.retry(exc=exc, countdown=countdown) from exc
 
 

@@ -1,21 +1,30 @@
-"""Pages: upload a call-record file and watch its run; the sources and how their runs went."""
+"""Pages: upload a call-record file and watch its run; the runs, the sources and how their runs went."""
 
 from __future__ import annotations
 
 import base64
 import hmac
 
+import django_filters
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+
+from apps.core.pages import PortalListView
+from apps.core.progress import DONE, FAILED, PENDING, RUNNING, JobProgress, JobProgressView
 
 from . import services, tasks
 from .forms import UploadForm
 from .models import ImportRun, Source
+
+ERRORS_SHOWN = 20  # rejected rows listed in the progress summary; the run page lists up to 200
 
 
 @login_required
@@ -38,7 +47,108 @@ def upload(request):
 def run_detail(request, pk: int):
     run = get_object_or_404(ImportRun.objects.select_related("source"), pk=pk)
     quarantined = run.quarantined.order_by("line")[:200]
-    return render(request, "calls/run.html", {"run": run, "quarantined": quarantined})
+    context = {
+        "run": run,
+        "quarantined": quarantined,
+        "progress": run_progress(run),
+        "status_url": reverse("calls:run-progress", args=[run.pk]),
+    }
+    return render(request, "calls/run.html", context)
+
+
+_JOB_STATUS = {
+    ImportRun.Status.PENDING: PENDING,
+    ImportRun.Status.RUNNING: RUNNING,
+    ImportRun.Status.SUCCEEDED: DONE,
+    ImportRun.Status.FAILED: FAILED,
+}
+
+
+def run_progress(run: ImportRun) -> JobProgress:
+    """The run as the shared progress bar shows it: bytes read of the file (rows for a pull or push),
+    the counts, and the first rejected rows, each naming the file and line."""
+    if run.bytes_total:  # a file: how much of it is read, in kB (rows are not counted before reading)
+        done, total = run.bytes_done // 1024, -(-run.bytes_total // 1024)
+    else:
+        done, total = run.read, None
+    message = ""
+    if not run.is_finished and run.read:
+        message = _("%(read)s records read") % {"read": run.read}
+    if run.error:
+        message = run.error
+    errors = []
+    if run.is_finished:
+        where = run.file_name or run.get_kind_display()
+        errors = [
+            _("%(file)s line %(line)s: %(reason)s") % {"file": where, "line": row.line, "reason": row.reason}
+            for row in run.quarantined.order_by("line")[:ERRORS_SHOWN]
+        ]
+        if run.rejected > ERRORS_SHOWN:
+            errors.append(_("… and %(n)s more rejected rows below") % {"n": run.rejected - ERRORS_SHOWN})
+    summary = {
+        _("read"): run.read,
+        _("inserted"): run.inserted,
+        _("duplicates"): run.duplicates,
+        _("rejected"): run.rejected,
+    }
+    if run.seconds is not None:
+        summary[_("seconds")] = round(run.seconds, 1)
+    return JobProgress(
+        status=_JOB_STATUS[run.status],
+        done=done,
+        total=total,
+        message=message,
+        summary=summary,
+        errors=errors,
+    )
+
+
+class RunProgressView(JobProgressView):
+    """JSON polled by the run page's progress bar (apps/core/progress.py)."""
+
+    permission_required = "calls.view_importrun"
+    model = ImportRun
+
+    def get_progress(self, run) -> JobProgress:
+        return run_progress(run)
+
+
+class RunFilterSet(django_filters.FilterSet):
+    """Filters of the runs page; `problem` is what the dashboard's attention items link to."""
+
+    PROBLEMS = (("failed", gettext_lazy("failed")), ("rejected", gettext_lazy("with rejected rows")))
+
+    source = django_filters.ModelChoiceFilter(queryset=Source.objects.all(), label=gettext_lazy("Source"))
+    status = django_filters.ChoiceFilter(choices=ImportRun.Status.choices, label=gettext_lazy("Status"))
+    problem = django_filters.ChoiceFilter(
+        choices=PROBLEMS, method="filter_problem", label=gettext_lazy("Problem")
+    )
+    since = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", label=gettext_lazy("Since (date)")
+    )
+
+    class Meta:
+        model = ImportRun
+        fields = ["source", "status", "problem", "since"]
+
+    def filter_problem(self, queryset, name, value):
+        if value == "failed":
+            return queryset.filter(status=ImportRun.Status.FAILED)
+        if value == "rejected":
+            return queryset.filter(rejected__gt=0)
+        return queryset
+
+
+class RunListView(PortalListView):
+    """Every import run, newest first: the place to find failed runs and runs with rejected rows."""
+
+    permission_required = "calls.view_importrun"
+    model = ImportRun
+    filterset_class = RunFilterSet
+    template_name = "calls/run_list.html"
+
+    def get_queryset(self):
+        return ImportRun.objects.select_related("source").order_by("-created_at", "-pk")
 
 
 @login_required

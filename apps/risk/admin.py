@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import DocumentScan, ExtractedTerm, FindingDecision, RiskFinding, RiskPolicySetting
+from .services import findings_regrade
 
 
 class DecisionInline(admin.TabularInline):
@@ -39,6 +40,20 @@ class DocumentScanAdmin(admin.ModelAdmin):
 @admin.register(RiskPolicySetting)
 class RiskPolicySettingAdmin(admin.ModelAdmin):
     list_display = ["code", "values", "updated_by", "updated_at"]
+
+    # A threshold changed here regrades the stored findings, as on the policy page.
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+        findings_regrade()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        findings_regrade()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        findings_regrade()
 
 
 @admin.register(ExtractedTerm)

@@ -296,3 +296,80 @@ def mismatches(records: list[dict], *, lang: str, floor: str = "low", split: str
                 }
             )
     return out
+
+
+SETS = ("english", "russian")
+
+
+def evaluate(
+    *,
+    split: str = "test",
+    en_path: Path | None = None,
+    ru_path: Path | None = None,
+    resamples: int = 1000,
+    limit: int = 0,
+    sets: tuple[str, ...] = SETS,
+) -> dict:
+    """The whole quality report as one dict — the stable entry point for `manage.py eval_risk` and for a
+    benchmark harness (`make bench`): {"english": {...}, "russian": {...}}, each with "levels" →
+    "any"/"medium+" → "per_code" → code → {"support", "tp", "fp", "fn", "precision", "recall", "f1"},
+    plus "micro", "macro_f1", "micro_f1_ci95". A set whose file is missing gets {"error": "..."}."""
+
+    def records(path: Path) -> list[dict]:
+        rows = load_jsonl(path)
+        if limit:
+            rows = [r for r in rows if r.get("split") == split][:limit]
+        return rows
+
+    report: dict = {}
+    if "english" in sets:
+        if en_path is None or not Path(en_path).is_file():
+            report["english"] = {"error": f"English benchmark not found ({en_path}); pass --en-path"}
+        else:
+            report["english"] = {
+                "path": str(en_path),
+                **evaluate_english(records(Path(en_path)), split=split, resamples=resamples),
+            }
+    if "russian" in sets:
+        if ru_path is None or not Path(ru_path).is_file():
+            report["russian"] = {"error": f"Russian gold set not found ({ru_path})"}
+        else:
+            report["russian"] = {
+                "path": str(ru_path),
+                **evaluate_russian(records(Path(ru_path)), split=split, resamples=resamples),
+            }
+    return report
+
+
+def per_code_rows(report: dict, level: str = "any") -> list[dict]:
+    """Flat rows {"set", "level", "code", "support", "precision", "recall", "f1"} for a harness table."""
+    rows = []
+    for name, part in report.items():
+        summary = part.get("levels", {}).get(level)
+        if not summary:
+            continue
+        for code, c in summary["per_code"].items():
+            rows.append(
+                {
+                    "set": name,
+                    "level": level,
+                    "code": code,
+                    "support": c["support"],
+                    "precision": c["precision"],
+                    "recall": c["recall"],
+                    "f1": c["f1"],
+                }
+            )
+        micro = summary["micro"]
+        rows.append(
+            {
+                "set": name,
+                "level": level,
+                "code": "micro",
+                "support": micro["support"],
+                "precision": micro["precision"],
+                "recall": micro["recall"],
+                "f1": micro["f1"],
+            }
+        )
+    return rows

@@ -54,7 +54,9 @@ def detect_language(text: str) -> str:
 
 # --- parties -----------------------------------------------------------------------------------------
 # Who is who. Risks are risks against the customer (Абонент / Заказчик / Customer).
-PROVIDER_RU = r"(?:оператор\w*|исполнител\w*|провайдер\w*|поставщик\w*|лицензиар\w*|партнер\w*|подрядчик\w*)"
+PROVIDER_RU = (
+    r"(?:оператор\w*|исполнител\w*|провайдер\w*|поставщик\w*|лицензиар\w*|партнер\w*|подрядчик\w*|компани\w*)"
+)
 CUSTOMER_RU = r"(?:абонент\w*|заказчик\w*|клиент\w*|пользовател\w*|покупател\w*|лицензиат\w*)"
 MUTUAL_RU = r"(?:сторон\w*)"
 PROVIDER_EN = (
@@ -75,10 +77,20 @@ _PARTY = re.compile(
 )
 
 
+# A party named as the object of notice or consent ("без уведомления Абонента", "с согласия Заказчика")
+# does not hold the right that follows.
+_OBJECT_OF = re.compile(
+    r"(?:уведомлени\w*|извещени\w*|предупреждени\w*|согласи[яе]|согласовани\w*(?: с)?|ведома)\s+(?:\w+\s+)?$"
+)
+
+
 def last_party_before(norm: str, pos: int, floor: int = 0) -> str | None:
-    """'provider', 'customer' or 'mutual': the last party named in norm[floor:pos]."""
+    """'provider', 'customer' or 'mutual': the last party named in norm[floor:pos] (not counting a party
+    named only as the one to be notified or asked for consent)."""
     last = None
     for m in _PARTY.finditer(norm, floor, pos):
+        if last is not None and _OBJECT_OF.search(norm, max(floor, m.start() - 40), m.start()):
+            continue
         last = m.lastgroup
     return last
 

@@ -9,6 +9,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from apps.contracts.models import ContractDocument
+from apps.core.audit import audited
 from apps.core.models import TimeStampedModel
 
 from . import policy as P
@@ -212,6 +213,7 @@ class FindingDecision(TimeStampedModel):
         return f"{self.finding}: {self.get_status_display()} ({self.decided_by})"
 
 
+@audited()
 class RiskPolicySetting(TimeStampedModel):
     """The lawyer's override of one risk code's severity thresholds (`apps.risk.policy.DEFAULT_POLICY`),
     e.g. PENALTY's highest 'high' rate. Codes without a row use the defaults."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexicon import PERCENT_RE, Period, find_money, find_month_word, find_periods, to_float
+from .lexicon import PERCENT_RE, Period, find_money, find_month_word, find_periods, to_float, word_number
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ _NOTICE_AFTER = re.compile(
     r"|^[^.;]{0,60}?\bдо\s+(?:дня\s+|даты\s+|момента\s+)?(?:вступлени|введени|начала|изменени|применени|"
     r"окончани|истечени|предполагаем|планируем|приостановлени|прекращени|расторжени|ограничени|блокировк)"
     r"|^\s*(?:prior to|before)\b"
+    r"|^\s*(?:\([^)]*\)\s*)?с (?:момента|даты|дня) (?:\w+ )?(?:уведомлени|извещени|направлени)"
 )
 _WINDOW_BEFORE = re.compile(
     r"(?:в течение|в течении|within|в срок(?: не позднее)?(?: до)?|не позднее|в пределах|в срок не более|"
@@ -80,19 +81,51 @@ _CAP = re.compile(
 )
 
 
+# "одной десятой процента", "двух десятых процента", "пяти сотых процента": a rate written in words.
+_FRACTION_PERCENT = re.compile(
+    r"(?P<num>одн\w*|дв(?:ух|е)|тр(?:ех|и)|четыр\w*|пят(?:и|ь)|половин\w*)\s+(?:(?P<den>десят|сот)\w*\s+)?"
+    r"(?:\([^)]{1,30}\)\s*)?(?:процент\w*|%)"
+)
+_FRACTION_NUM = {"одн": 1, "дв": 2, "тр": 3, "четыр": 4, "пят": 5}
+# "неустойку в размере трехмесячной абонентской платы", "в размере абонентской платы за 3 месяца"
+_FEE_MONTHS = re.compile(
+    r"в (?:размере|сумме)\s+(?P<word>\w+месячн\w*)\s+(?:абонентск\w*\s+)?плат"
+    r"|в (?:размере|сумме)\s+(?:\w+\s+)?(?:абонентск\w*\s+)?плат\w*\s+за\s+(?P<n>\d+|\w+)\s*"
+    r"(?:\([^)]*\)\s*)?месяц"
+)
+
+
+def _percents(norm: str, start: int, end: int) -> list[tuple[float, int, int]]:
+    """Every percentage in digits ("0,1 %") or in words ("одной десятой процента"), in text order."""
+    found = [(to_float(m.group("num")), m.start(), m.end()) for m in PERCENT_RE.finditer(norm, start, end)]
+    for m in _FRACTION_PERCENT.finditer(norm, start, end):
+        if any(a <= m.start() < b for _, a, b in found):
+            continue
+        word = m.group("num")
+        if word.startswith("половин"):
+            value = 0.5
+        else:
+            num = next((v for k, v in _FRACTION_NUM.items() if word.startswith(k)), None)
+            den = {"десят": 10, "сот": 100}.get(m.group("den") or "", 1)
+            if num is None or den == 1:
+                continue  # "пять процентов" has digits beside it in contracts; bare words are ambiguous
+            value = num / den
+        found.append((value, m.start(), m.end()))
+    return sorted(found, key=lambda item: item[1])
+
+
 def penalty_rate(norm: str, start: int, end: int) -> dict:
     """Rate and period of a late-payment penalty; its cap (percent or flag); a fixed fine amount."""
     out: dict = {}
     spans: list[tuple[int, int]] = []
     rate_end = None
-    for m in PERCENT_RE.finditer(norm, start, end):
-        after = norm[m.end() : min(end, m.end() + 90)]
-        before = norm[max(start, m.start() - 25) : m.start()]
+    for value, m_start, m_end in _percents(norm, start, end):
+        after = norm[m_end : min(end, m_end + 90)]
+        before = norm[max(start, m_start - 25) : m_start]
         if _CAP.search(before) and "rate_pct" in out:
             continue  # "но не более 10 %" is the cap, handled below
-        value = to_float(m.group("num"))
         period = None
-        if _PER_DAY.search(after) or _PER_DAY.search(norm[max(start, m.start() - 60) : m.start()]):
+        if _PER_DAY.search(after) or _PER_DAY.search(norm[max(start, m_start - 60) : m_start]):
             period = "day"
         elif _PER_MONTH.search(after):
             period = "month"
@@ -103,11 +136,11 @@ def penalty_rate(norm: str, start: int, end: int) -> dict:
             out["rate_period"] = period
             per_day = {"day": value, "month": value / 30, "year": value / 365}[period]
             out["rate_pct_per_day"] = round(per_day, 4)
-            spans.append((m.start(), m.end()))
-            rate_end = m.end()
+            spans.append((m_start, m_end))
+            rate_end = m_end
         elif not period and "fine_pct" not in out and "rate_pct" not in out and not _CAP.search(before):
             out["fine_pct"] = value
-            spans.append((m.start(), m.end()))
+            spans.append((m_start, m_end))
     cap_from = rate_end if rate_end is not None else start
     cap = _CAP.search(norm, cap_from, end)
     if cap:
@@ -132,6 +165,13 @@ def penalty_rate(norm: str, start: int, end: int) -> dict:
     if money and "rate_pct" not in out:
         out["fine_amount"] = money[0][0]
         spans.append((money[0][1], money[0][2]))
+    fee = _FEE_MONTHS.search(norm, start, end)
+    if fee and "rate_pct" not in out and "fine_amount" not in out:
+        word = fee.group("word") or fee.group("n") or ""
+        months = int(word) if word.isdigit() else word_number(word)
+        if months:
+            out["fine_fee_months"] = months
+            spans.append((fee.start(), fee.end()))
     out["_spans"] = spans
     return out
 

@@ -113,7 +113,7 @@ def _penalty(p: dict, limits: dict) -> str:
         if rate > limits["low_max_rate"]:
             return HIGH
         return LOW if p.get("cap_present") else MEDIUM
-    if p.get("fine_amount") is not None:
+    if p.get("fine_amount") is not None or p.get("fine_pct") is not None or p.get("fine_fee_months"):
         return MEDIUM if p.get("cap_present") else HIGH
     return MEDIUM
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import params as P
 from .clauses import Clause, Span, split_clauses, split_sentences
@@ -156,11 +156,13 @@ AT_ANY_TIME = rx(
     r"в любое время|в любой момент|без (?:\w+ )?(?:уведомлени|согласовани|согласи[яе]|извещени|"
     r"предупреждени)\w*|"
     r"(?:с момента|с даты|в момент|со дня) (?:их |его |ее )?(?:опубликовани|размещени|публикаци)\w*|"
+    r"(?:с момента|с даты|в момент|со дня) (?:такого |их |его |ее )?изменени\w*|"
     r"немедленно|at any time|anytime|without (?:prior |advance |any |further )?notice|"
     r"effective (?:immediately )?upon (?:posting|publication)|immediately upon"
 )
 RIGHT_TO_LEAVE = rx(
-    r"(?:абонент|заказчик|клиент)\w* (?:\w+ ){0,6}?(?:вправе|имеет право|может)[^.;]{0,60}?(?:расторгн|"
+    r"(?:абонент|заказчик|клиент|пользовател)\w*,? (?:[\w,]+ ){0,6}?(?:вправе|имеет право|может)[^.;]{0,60}?"
+    r"(?:расторгн|"
     r"отказат|прекрат)|"
     r"без (?:уплаты|взимания|начисления|применения|выплаты) (?:\w+ )?(?:штраф|неустойк|компенсац|плат)|"
     r"(?:you|customer|subscriber) (?:may|can|will have the right to|has the right to) (?:terminate|"
@@ -184,6 +186,8 @@ EXIT_FEE = rx(
     r"(?:компенсац|возмещ|штраф|неустойк|единоразов|\w*плат\w*[^.;]{0,60}?(?:оставш|до конца|до "
     r"окончания|за весь|остат))|"
     r"(?:штраф|неустойк|компенсац|плат\w*)\w* (?:\w+ ){0,3}за досрочн\w* (?:расторжени|прекращени|отказ)|"
+    r"отказ\w*[^.;]{0,60}?(?:пролонгаци|продлени)\w*[^.;]{0,100}?(?:уплачива|выплачива|оплачива)\w*"
+    r"[^.;]{0,40}?(?:компенсац|штраф|неустойк|плат)|"
     r"early[- ]termination (?:fee|charge|payment|penalty)|termination (?:fee|charge)|"
     r"(?:remaining|remainder of the) (?:fees|payments|charges|term)"
 )
@@ -192,7 +196,8 @@ EXIT_FEE = rx(
 # --- PRICE_CHANGE_UNILATERAL ---------------------------------------------------------------------------
 _PRICE_WORD_RU = (
     r"(?:тариф\w*|цен(?:а|ы|у|ой|е|ам|ами|ах)?\b|стоимост\w*|абонентск\w* плат\w*|единиц\w* тарификац\w*|"
-    r"прейскурант\w*|расценк\w*|размер\w* (?:абонентской )?платы)"
+    r"прейскурант\w*|прайс-лист\w*|расценк\w*|размер\w* (?:абонентской )?платы|порядо?к\w* тарификац\w*|"
+    r"тарификационн\w* единиц\w*)"
 )
 PRICE_RU = [
     rx(
@@ -202,9 +207,12 @@ PRICE_RU = [
         + _PRICE_WORD_RU
     ),
     rx(
-        _PRICE_WORD_RU + r"[^.;]{0,80}?(?:могут быть (?:изменен|пересмотрен|повышен|проиндексирован)\w*|"
+        _PRICE_WORD_RU
+        + r"[^.;]{0,80}?(?:(?:может|могут) быть (?:изменен|пересмотрен|повышен|проиндексирован|"
+        r"увеличен|скорректирован)\w*|"
         r"подлеж\w* (?:\w+ )?(?:изменени|индексаци|пересмотр)\w*|изменяются|меняются|пересматриваются|"
-        r"индексируются|повышаются|могут (?:быть )?(?:изменя|пересматрива|повыша|индексир)\w*)"
+        r"индексируются|повышаются|(?:может|могут) (?:быть )?(?:изменя|пересматрива|повыша|индексир|"
+        r"корректир|увеличива)\w*)"
     ),
     rx(
         _PRICE_WORD_RU + r"[^.;]{0,40}?(?:устанавлива|определя|изменя|пересматрива)\w* (?:\w+ )?"
@@ -303,7 +311,8 @@ TERMS_RU = [
         r"(?:договор\w*|правил\w*|оферт\w*|регламент\w*|услови\w*)\b"
     ),
     rx(
-        r"нов\w* редакци\w*[^.;]{0,120}?(?:вступа\w* в силу|действу\w*|применя\w*|становится "
+        r"нов\w* редакци\w*\b(?! (?:прайс|тариф|цен|расценок|прейскурант))[^.;]{0,120}?"
+        r"(?:вступа\w* в силу|действу\w*|применя\w*|становится "
         r"обязательн\w*|обязательн\w*)"
     ),
     rx(r"самостоятельно (?:\w+ )?(?:отслежива|знакоми|ознакомл|проверя|следить|контролирова)\w*"),
@@ -312,7 +321,15 @@ TERMS_RU = [
         r"(?:означа|явля|счита|признае|расценива)\w*[^.;]{0,40}?(?:соглас|акцепт|принят)"
     ),
     rx(r"(?:договор|правил|оферт|регламент|услови)\w*[^.;]{0,60}?могут быть (?:изменен|дополнен)\w*"),
-    rx(r"актуальн\w* редакци\w*[^.;]{0,60}?(?:размещ|опубликов|доступн|находится)\w*"),
+    rx(
+        r"актуальн\w* редакци\w*\b(?! (?:прайс|тариф|цен|расценок|прейскурант))[^.;]{0,60}?"
+        r"(?:размещ|опубликов|доступн|находится)\w*"
+    ),
+    # "изменять перечень и условия оказания услуг"
+    rx(
+        r"(?:изменя\w*|измени\w*)\s+(?:в одностороннем порядке\s+)?(?:перечень\s+и\s+)?услови\w*\s+"
+        r"(?:оказания|предоставления)\s+(?:\w+\s+)?(?:услуг|сервис)\w*"
+    ),
 ]
 _DOC_EN = (
     r"(?:terms|agreement|contract|conditions|policy|policies|tos|rules|guidelines|eula|features|services?)\b"
@@ -401,14 +418,14 @@ def detect_terms_change(ctx: Ctx) -> Hit | None:
 # --- INVOICE_DEEMED_ACCEPTED ---------------------------------------------------------------------------
 INVOICE_SUBJECT = rx(
     r"сч(?:е|ё)т\w*|\bакт\w*|детализаци\w*|услуг\w*|работ\w*|отчет\w*|начислени\w*|сумм\w*|данн\w*|объем\w*|"
-    r"расчет\w*|invoice\w*|statement\w*|bill\w*|charges?|records?|services?"
+    r"расчет\w*|списани\w*|invoice\w*|statement\w*|bill\w*|charges?|records?|services?"
 )
 NOT_INVOICE_SUBJECT = rx(r"оферт\w*|договор\w*|уведомлени\w*|сообщени\w*|заявк\w*|offer|agreement|notice")
 INVOICE_RU = [
     rx(
         r"(?:счита|призна)\w*\s+(?:\w+\s+){0,5}?(?:принят\w*|согласован\w*|подписан\w*|утвержден\w*|"
         r"признан\w*|"
-        r"подтвержден\w*|"
+        r"подтвержден\w*|бесспорн\w*|"
         r"оказанн\w*\s+(?:\w+\s+){0,2}?(?:надлежащ|в полном|качествен|и принят|без замечаний))"
     ),
     rx(
@@ -523,6 +540,16 @@ NOT_A_PENALTY = rx(
     r"начисленн)\w*[^.;]{0,80}?(?:орган|регулятор|"
     r"роскомнадзор|третьими|друг\w* оператор|оператор\w* связи|контролирующ|надзорн)"
 )
+NOT_A_PENALTY_BEFORE = rx(
+    r"(?:требовани|претензи|взыскани|предъявлени|выставлени)\w*[^.;]{0,60}?(?:оператор\w* связи|других "
+    r"операторов|иных операторов|взаимодействующ\w* оператор|третьих лиц|государственн\w*|контролирующ\w*|"
+    r"надзорн\w*|роскомнадзор\w*)[^.;]{0,40}$"
+)
+# "Общая сумма неустойки … не может превышать 10 %": a cap on the penalty, not a penalty
+PENALTY_CAP_ONLY = rx(
+    r"(?:сумм|размер)\w* (?:\w+ ){0,2}?(?:неустойк|пен|штраф)\w*[^.;]{0,80}?"
+    r"(?:не может превышать|не должн\w* превышать|не превыша\w*|ограничива\w*|не более)"
+)
 NO_PENALTY = rx(r"без (?:[\w-]+ ){0,3}?(?:штраф|неустойк|пен)|without (?:any )?penalt")
 PROVIDER_PAYS = rx(
     r"(?:оператор|исполнител|провайдер)\w*\s+(?:\w+\s+){0,3}?(?:уплачива|выплачива|обязан\w* (?:уплатить|"
@@ -544,8 +571,12 @@ MUTUAL_PAYS = rx(
     r"сторон\w*,? (?:нарушивш|допустивш|не исполнивш)|кажд\w* из сторон|виновн\w* сторон|either party|"
     r"each party|the breaching party|defaulting party"
 )
+# "Заказчик вправе требовать от Исполнителя уплаты неустойки": the provider pays, whoever holds the right.
+CLAIMED_FROM_PROVIDER = rx(
+    r"(?:требова|потребова|взыск|взыскива)\w* (?:\w+ ){0,2}?(?:от|с) (?:оператор|исполнител|провайдер)\w*"
+)
 SET_BY_PROVIDER = rx(
-    r"в размере,?\s+(?:\w+\s+){0,1}(?:установленн|определяем|определенн|указанн|"
+    r"в размер\w*,?\s+(?:\w+\s+){0,1}(?:установленн|определяем|определенн|указанн|"
     r"предусмотренн)\w*\s+(?:\w+\s+){0,2}?"
     r"(?:оператор|исполнител|тариф|прейскурант|провайдер)|по тарифам (?:оператора|исполнителя)|"
     r"(?:оператор|исполнитель)\w* (?:\w+ )?(?:устанавлива|определя)\w*[^.;]{0,30}?(?:размер|сумм)|"
@@ -557,6 +588,8 @@ def detect_penalty(ctx: Ctx) -> Hit | None:
     pattern = PENALTY_RU if ctx.lang == "ru" else PENALTY_EN
     for m in ctx.finditer(pattern):
         if NOT_A_PENALTY.search(ctx.norm[m.end() : min(ctx.end, m.end() + 140)]):
+            continue
+        if NOT_A_PENALTY_BEFORE.search(ctx.norm[max(ctx.start, m.start() - 120) : m.start()]):
             continue  # "штрафы, наложенные на Оператора органами" is UNCAPPED_LIABILITY, not a penalty
         if NO_PENALTY.search(ctx.norm, max(ctx.start, m.start() - 40), min(ctx.end, m.end() + 5)):
             continue
@@ -565,7 +598,9 @@ def detect_penalty(ctx: Ctx) -> Hit | None:
         hit = Hit("PEN-" + ctx.lang.upper(), m.start(), m.end(), confidence=0.8)
         if MUTUAL_PAYS.search(seg):
             hit.direction = MUTUAL
-        elif PROVIDER_PAYS.search(seg) and not CUSTOMER_PAYS.search(seg):
+        elif CLAIMED_FROM_PROVIDER.search(seg) or (
+            PROVIDER_PAYS.search(seg) and not CUSTOMER_PAYS.search(seg)
+        ):
             hit.direction = IN_OUR_FAVOUR
             hit.protective = True
         elif CUSTOMER_PAYS.search(seg):
@@ -577,6 +612,15 @@ def detect_penalty(ctx: Ctx) -> Hit | None:
         hit.extra_spans.extend(s for s in p.pop("_spans") if s[0] < sent.end + 200)
         if ctx.search(SET_BY_PROVIDER, sent.start, sent.end):
             p["amount_set_by_provider"] = True
+        amount_keys = ("rate_pct", "fine_pct", "fine_amount", "fine_fee_months", "amount_set_by_provider")
+        if (
+            ctx.lang == "ru"
+            and p.get("cap_present")
+            and not any(k in p for k in amount_keys)
+            and ctx.search(PENALTY_CAP_ONLY, sent.start, sent.end)
+        ):
+            hit.protective = True
+            hit.direction = IN_OUR_FAVOUR
         hit.params = p
         return hit
     return None
@@ -640,7 +684,7 @@ UNCAPPED_EN = [
     ),
 ]
 THIRD_PARTY_FINES = rx(
-    r"штраф\w*|санкци\w*|(?:претензи|требовани|иск)\w* (?:\w+ )?третьих|(?:других|иных|"
+    r"штраф\w*|\bсанкци\w*|(?:других|иных|"
     r"взаимодействующ\w*|присоединенн\w*) "
     r"операторов|государственн\w* орган|регулятор|роскомнадзор|надзорн|fines?\b|penalties|regulator|"
     r"third[- ]part"
@@ -705,7 +749,7 @@ def detect_uncapped(ctx: Ctx) -> Hit | None:
 
 
 # --- LIABILITY_LIMITATION ------------------------------------------------------------------------------
-_PROV_RU = r"(?:оператор|исполнител|провайдер|поставщик|лицензиар)\w*"
+_PROV_RU = r"(?:оператор|исполнител|провайдер|поставщик|лицензиар|компани)\w*"
 LIMIT_RU = [
     rx(
         r"(?:ответственност\w*|размер\w* ответственности)\s+(?:\w+\s+){0,3}?(?:" + _PROV_RU + r"|сторон\w*)"
@@ -848,7 +892,9 @@ NONNEG_RU = [
     ),
     rx(
         r"(?:полн\w* и безоговорочн|безоговорочн)\w* (?:\w+ )?(?:акцепт|приняти|согласи|присоединени)\w*|"
-        r"присоединени\w* к (?:\w+ )?(?:договору|условиям|оферте|правилам)\w* в целом"
+        r"присоединени\w* к (?:\w+ )?(?:договору|условиям|оферте|правилам)\w* в целом|"
+        r"(?:принима|принял|акцептует|присоединя)\w* (?:\w+ ){0,3}?(?:полностью|в полном объеме|целиком),? "
+        r"(?:и )?без (?:каких-либо |всяких |каких бы то ни было )?(?:оговорок|изъятий|исключений)"
     ),
     rx(
         r"(?:оплат|совершени|регистраци|начал\w* (?:пользовани|использовани)|факт\w* (?:пользовани|"
@@ -946,7 +992,8 @@ LOCKIN_RU = [
         r"передач)\w* (?:\w+ ){0,3}?номер"
     ),
     rx(
-        r"(?:при|после|в случае|по) (?:\w+ ){0,2}?(?:расторжени|прекращени|окончани|истечени)\w*[^.;]{0,120}?"
+        r"(?:при|после|в случае|по) (?:\w+ ){0,2}?(?:расторжени|прекращени|окончани|истечени|отключени)\w*"
+        r"[^.;]{0,120}?"
         + _NUM
         + r"[^.;]{0,80}?(?:возвраща|изыма|изъят|освобожда|аннулир|переда\w* (?:другим|иным|в ресурс|в "
         r"пул)|подлежат? возврат|"
@@ -983,6 +1030,16 @@ LOCKIN_RU = [
         r"третьим)"
     ),
 ]
+LOCKIN_RU.append(
+    rx(_NUM + r"[^.;]{0,60}?(?:может|могут) быть (?:переоформлен|перенесен|передан\w* (?:на|друг))\w*")
+)
+# "Абонент не вправе переуступать выделенные ему номера третьим лицам без согласия Оператора"
+LOCKIN_RU.append(
+    rx(
+        r"(?:не вправе|не может)\s+(?:\w+\s+){0,2}?(?:переуступ|передава|передать|переоформ|перенос|"
+        r"перенест)\w*\s+(?:\w+\s+){0,3}?номер\w*[^.;]{0,60}?без (?:\w+ )?(?:согласи|разрешени)"
+    )
+)
 LOCKIN_EN = [
     rx(
         r"numbers? (?:shall |will )?(?:remain|are|is|belong)\w*[^.;]{0,40}?(?:property of|owned by|belong to)"
@@ -997,9 +1054,12 @@ LOCKIN_EN = [
     ),
 ]
 EXIT_RETURN_RU = rx(
-    r"(?:при|после|в случае|по) (?:\w+ ){0,2}?(?:расторжени|прекращени|окончани|истечени)\w*[^.;]{0,60}?"
-    r"(?:подлежат? возврат|возвраща|изыма|изъят|аннулир|освобожда)"
+    r"(?:при|после|в случае|по) (?:\w+ ){0,2}?(?:расторжени|прекращени|окончани|истечени|отключени)\w*"
+    r"[^.;]{0,60}?(?:подлежат? возврат|возвраща|изыма|изъят|аннулир|освобожда|"
+    r"(?:выдел|переда|предостав)\w* (?:\w+ ){0,2}?(?:другим|иным|третьим|новым))"
 )
+# "Номер закрепляется … и после его расторжения возвращается …": number, then exit, then return
+LOCKIN_RU.append(rx(_NUM + r"[^.;]{0,100}?" + EXIT_RETURN_RU.pattern))
 RETURNED = rx(
     r"возвраща|изыма|изъят|освобожда|аннулир|подлежат? возврат|не (?:производится|допускается|"
     r"осуществляется|предусмотрен|возможн)|released|reassigned|returned|reclaimed|withdrawn|no right to "
@@ -1008,9 +1068,13 @@ RETURNED = rx(
 DISCRETION = rx(
     r"по (?:\w+ )?(?:усмотрению|решению) (?:оператор|исполнител|провайдер|партнер)|по согласованию с "
     r"(?:оператор|исполнител|провайдер|партнер)|по (?:своему )?усмотрению|at (?:its|our) discretion|"
-    r"с (?:\w+ )?согласи\w* (?:оператор|исполнител|провайдер|партнер)"
+    r"(?:с|без) (?:\w+ )?(?:согласи|разрешени)\w* (?:оператор|исполнител|провайдер|партнер|компани)"
 )
-OWNS = rx(r"ресурс\w* нумерации|собственност\w*|не приобретает|принадлеж|property of|owned by|belong")
+NO_TRANSFER = rx(r"без (?:возможности|права) (?:\w+ ){0,2}?(?:перенос|переоформл|сохранени|передач)")
+OWNS = rx(
+    r"ресурс\w* нумерации|номерн\w* емкост|во временное пользование|собственност\w*|не приобретает|принадлеж|"
+    r"property of|owned by|belong"
+)
 LOCKIN_PROTECT = rx(
     r"(?:оператор|исполнител|провайдер)\w* (?:\w+ ){0,2}?(?:обязу\w*|обязан\w*|"
     r"гарантиру\w*)[^.;]{0,60}?(?:перенос|переоформ|передат|передач|сохран)\w*[^.;]{0,40}?номер|"
@@ -1024,7 +1088,11 @@ LOCKIN_PROTECT = rx(
 def detect_lockin(ctx: Ctx) -> Hit | None:
     if ctx.lang == "ru":
         protect = ctx.search(LOCKIN_PROTECT)
-        if protect and not ctx.search(rx(r"не (?:производится|допускается|осуществляется|предусмотрен)")):
+        if (
+            protect
+            and not ctx.search(rx(r"не (?:производится|допускается|осуществляется|предусмотрен)"))
+            and not ctx.search(EXIT_RETURN_RU)
+        ):
             return Hit(
                 "LCK-RU-P",
                 protect.start(),
@@ -1056,6 +1124,8 @@ def detect_lockin(ctx: Ctx) -> Hit | None:
                 )
                 else "no_transfer"
             ] = True
+        if "returned_on_exit" not in p and NO_TRANSFER.search(clause):
+            p["no_transfer"] = True
         if "returned_on_exit" not in p and ctx.lang == "ru" and EXIT_RETURN_RU.search(clause):
             # "numbers belong to the operator and are returned on termination": the ownership cue
             # matched first, but the clause also takes the numbers back on exit
@@ -1088,6 +1158,8 @@ RENEWAL_RU = [
         r"намерени|непродлени|отказ)"
     ),
     rx(r"пролонгаци\w*|автопролонгаци\w*"),
+    # "отказ Заказчика от продления": a renewal the customer has to decline
+    rx(r"отказ\w* (?:\w+ ){0,2}?от (?:\w+ )?(?:продлени|пролонгаци)\w*|непродлени\w*"),
 ]
 RENEWAL_EN = [
     rx(
@@ -1186,6 +1258,11 @@ TERMINATION_RU = [
     rx(
         r"(?:оказание услуг|доступ|услуги)[^.;]{0,40}?(?:может быть|могут быть|подлежит|подлежат) (?:\w+ "
         r")?(?:приостановлен|ограничен|прекращен|заблокирован)\w*"
+    ),
+    # "Оказание услуг приостанавливается Оператором …"
+    rx(
+        r"(?:оказание|предоставление|обслуживание|доступ)\s+(?:\w+\s+){0,3}?(?:приостанавлива|прекраща|"
+        r"ограничива|блокиру)\w*ся"
     ),
 ]
 TERMINATION_EN = [
@@ -1338,6 +1415,10 @@ JURIS_RU = [
         r"арбитраж\w*|подсуд\w*)"
     ),
     rx(
+        r"(?:спор\w*|разногласи\w*)[^.;]{0,100}?(?:рассмотрени|разрешени|переда)\w*[^.;]{0,40}?по месту "
+        r"нахождения"
+    ),
+    rx(
         r"подсудност\w*|третейск\w*|применим\w* прав\w*|регулиру\w*[^.;]{0,40}?прав\w* (?:англи|кипр|\w+ской)"
     ),
 ]
@@ -1357,7 +1438,8 @@ JURIS_EN = [
     ),
 ]
 ARBITRATION = rx(
-    r"третейск|арбитражн\w* учреждени|мкас|международн\w* коммерческ\w* арбитраж|\barbitrat\w*|\bjams\b|"
+    r"третейск|\bарбитраж(?:а|у|ем|ом|е)?\b|арбитражн\w* (?:центр|институт|палат)|"
+    r"арбитражн\w* учреждени|мкас|международн\w* коммерческ\w* арбитраж|\barbitrat\w*|\bjams\b|"
     r"american arbitration|"
     r"\bicc\b|\blcia\b"
 )
@@ -1380,7 +1462,8 @@ DEFENDANT = rx(
     r"may not apply to you|some (?:jurisdictions|states|countries) do not"
 )
 PROVIDER_SEAT = rx(
-    r"по месту нахождения (?:\w+ )?(?:оператор|исполнител|провайдер|поставщик|истца|лицензиар|партнер)"
+    r"по месту нахождения (?:\w+ )?(?:оператор|исполнител|провайдер|поставщик|истца|лицензиар|партнер|"
+    r"компани)"
 )
 CITY = rx(
     r"(?:суд\w*|арбитраж\w*)[^.;]{0,50}?(?:\bг\.|\bгор\.|\bгорода)\s*(?P<city>(?:нижн\w+|велик\w+|санкт|"
@@ -1402,6 +1485,13 @@ def detect_jurisdiction(ctx: Ctx, home_city: str | None = None) -> Hit | None:
         m = ctx.search(pattern)
         if not m:
             continue
+        if (
+            ctx.lang == "ru"
+            and ctx.has(RUSSIAN_LAW)
+            and not ctx.has(FOREIGN)
+            and not re.search(r"суд|арбитраж|третейск|подсудн|по месту", ctx.norm[ctx.start : ctx.end])
+        ):
+            return None  # "применимым правом является право РФ" names no forum: nothing to grade
         hit = Hit("JUR-" + ctx.lang.upper(), m.start(), m.end(), direction=MUTUAL, confidence=0.8)
         p: dict = {}
         city = ctx.search(CITY)
@@ -1451,8 +1541,9 @@ MINCOM_RU = [
     rx(r"гарантированн\w*\s+(?:ежемесячн\w*\s+|минимальн\w*\s+)?(?:платеж|объем|минимум|оплат|сумм)\w*"),
     rx(r"неснижаем\w*\s+(?:остат|баланс|сумм|платеж)\w*"),
     rx(
-        r"обязу\w*\s+(?:\w+\s+){0,3}?(?:потреблять|оплачивать|приобретать|использовать|"
-        r"заказывать)\s+(?:[^.;\s]+\s+){0,4}?(?:на сумму\s+)?не менее"
+        r"(?:обязу|обязан|гарантиру)\w*\s+(?:\w+\s+){0,3}?(?:потреблять|оплачивать|приобретать|использовать|"
+        r"заказывать|оплат\w*|потреблени\w*|пополн\w*)\s+(?:[^.;\s]+\s+){0,4}?(?:на сумму\s+|в размере\s+)?"
+        r"не (?:менее|ниже)"
     ),
     rx(
         r"минимальн\w*\s+количеств\w*|не менее \d+\s*(?:\([^)]*\)\s*)?(?:лини|номер|пользовател|канал|"
@@ -1501,6 +1592,9 @@ SHORTFALL = rx(
     r"использовани|потреблени|фактическ)|"
     r"shortfall|difference|take[- ]or[- ]pay|regardless of (?:actual )?(?:usage|use)"
 )
+UNITS_AFTER = rx(
+    r"минимальн\w* количеств\w* (?:лини|номер|пользовател|канал|рабочих мест|лицензи)\w*[^.;\d]{0,60}?(\d+)"
+)
 UNITS = rx(
     r"(?:не менее|минимальн\w* количеств\w*)[^.;]{0,20}?(\d+)\s*(?:\([^)]*\)\s*)?(?:лини|номер|"
     r"пользовател|канал|рабочих мест|лицензи|абонентск|sip|внутренн)"
@@ -1528,7 +1622,8 @@ def detect_min_commitment(ctx: Ctx) -> Hit | None:
         if money:
             p["min_amount"] = money[0][0]
             hit.extra_spans.append((money[0][1], money[0][2]))
-        elif units:
+        elif units or ctx.search(UNITS_AFTER):
+            units = units or ctx.search(UNITS_AFTER)
             p["min_units"] = int(units.group(1))
             hit.extra_spans.append((units.start(), units.end()))
         if ctx.has(SHORTFALL):
@@ -1660,6 +1755,23 @@ def _cross_clause(findings: list[Finding], policy: dict | None) -> list[Finding]
             )
         out.append(f)
     return out
+
+
+def regrade(findings: list[Finding], policy: dict | None = None) -> list[Finding]:
+    """The findings of one text graded again under `policy`, from their stored parameters (same order).
+
+    What `scan(text, policy=policy)` would say about the same hits: a finding graded `info` (a protective
+    clause, or a right that is ours) stays `info`; every other one is put through the policy's bands, and
+    the document-level LIABILITY_LIMITATION upgrade is worked out again (it may now apply, or no longer).
+    """
+    graded = []
+    for f in findings:
+        if f.severity == INFO:
+            graded.append(f)
+            continue
+        params = {k: v for k, v in f.parameters.items() if k != "our_liability_unlimited"}
+        graded.append(replace(f, parameters=params, severity=severity_for(f.code, params, policy)))
+    return _cross_clause(graded, policy)
 
 
 def detected_codes(text: str, *, min_severity: str = "low", lang: str | None = None) -> set[str]:

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import Counter
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -14,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.contracts.models import Contract, ContractDocument
+from apps.core import audit
 
 from . import policy as P
 from .models import DocumentScan, ExtractedTerm, FindingDecision, RiskFinding, RiskPolicySetting
-from .rules import DETECTOR_VERSION, Finding, scan
+from .rules import DETECTOR_VERSION, Finding, regrade, scan
 
 # A scan claimed this long ago and still "running" belongs to a worker that died: it may be claimed again.
 STALE_SCAN = dt.timedelta(minutes=15)
@@ -222,8 +226,10 @@ def extracted_term_confirm(*, term: ExtractedTerm, user) -> ExtractedTerm:
 
 
 @transaction.atomic
-def policy_update(*, values: dict[str, dict], user) -> list[RiskPolicySetting]:
-    """Store the lawyer's thresholds: a code whose numbers equal the defaults keeps no row."""
+def policy_update(*, values: dict[str, dict], user, regrade_findings: bool = True) -> list[RiskPolicySetting]:
+    """Store the lawyer's thresholds (a code whose numbers equal the defaults keeps no row) and regrade
+    every stored finding under the new policy in the same transaction, so the approval block follows the
+    new grades at once (`findings_regrade`)."""
     saved = []
     for code, numbers in values.items():
         overrides = {k: v for k, v in numbers.items() if P.DEFAULT_POLICY[code].get(k) != v}
@@ -236,7 +242,102 @@ def policy_update(*, values: dict[str, dict], user) -> list[RiskPolicySetting]:
         setting.full_clean()
         setting.save()
         saved.append(setting)
+    if regrade_findings:
+        findings_regrade()
     return saved
+
+
+@dataclass
+class RegradeReport:
+    """What a regrade changed: findings looked at, findings whose grade moved, and how."""
+
+    documents: int = 0
+    findings: int = 0
+    changed: int = 0
+    moves: Counter = dc_field(default_factory=Counter)  # ("critical", "high") -> how many
+    decided_changed: int = 0  # changed findings that keep a lawyer's decision
+    contracts: set = dc_field(default_factory=set)  # contract ids with a changed finding
+
+    def summary(self) -> str:
+        moves = ", ".join(f"{old}→{new}: {n}" for (old, new), n in sorted(self.moves.items()))
+        return (
+            f"{self.findings} finding(s) in {self.documents} document version(s) regraded; "
+            f"{self.changed} changed ({self.decided_changed} of them already decided)"
+            + (f": {moves}" if moves else "")
+        )
+
+
+def _as_finding(row: RiskFinding) -> Finding:
+    return Finding(
+        code=row.code,
+        severity=row.severity,
+        confidence=float(row.confidence),
+        direction=row.direction,
+        clause=row.clause,
+        start=row.start,
+        end=row.end,
+        quote=row.quote,
+        parameters=dict(row.parameters or {}),
+        legal_basis=list(row.legal_basis or []),
+        suggestion=dict(row.suggestion or {}),
+        rule_id=row.rule_id,
+    )
+
+
+def findings_regrade(*, policy: dict | None = None, documents=None, dry_run: bool = False) -> RegradeReport:
+    """Grade every stored finding again under `policy` (default: the policy in force), from the
+    parameters the scanner stored — what a scan of the same text under that policy would say.
+
+    Open and decided findings alike take the new severity; a decision is never touched (a finding the
+    lawyer accepted stays accepted, it just shows its new grade), and since the approval block reads
+    open findings' severity, it follows at once. Each changed finding is recorded in the audit trail
+    (severity old → new, and the LIABILITY_LIMITATION `our_liability_unlimited` flag when it moves).
+    One document version at a time, rows locked; running it twice changes nothing the second time.
+    `documents`: a queryset/iterable of ContractDocument ids to limit it to (default: all).
+    """
+    policy = policy if policy is not None else current_policy()
+    report = RegradeReport()
+    ids = RiskFinding.objects.order_by("document_id").values_list("document_id", flat=True).distinct()
+    if documents is not None:
+        ids = ids.filter(document_id__in=documents)
+    for document_id in list(ids):
+        with transaction.atomic():
+            rows = list(
+                RiskFinding.objects.select_for_update()
+                .filter(document_id=document_id)
+                .select_related("document")
+                .order_by("pk")
+            )
+            if not rows:
+                continue
+            report.documents += 1
+            report.findings += len(rows)
+            for row, new in zip(rows, regrade([_as_finding(r) for r in rows], policy), strict=True):
+                if new.severity == row.severity and new.parameters == row.parameters:
+                    continue
+                changes = {}
+                if new.severity != row.severity:
+                    changes["severity"] = [row.severity, new.severity]
+                    report.changed += 1
+                    report.moves[(row.severity, new.severity)] += 1
+                    report.contracts.add(row.document.contract_id)
+                    if row.status != RiskFinding.Status.OPEN:
+                        report.decided_changed += 1
+                if new.parameters != row.parameters:
+                    changes["parameters"] = [str(row.parameters), str(new.parameters)]
+                if dry_run:
+                    continue
+                row.severity = new.severity
+                row.parameters = new.parameters
+                row.save(update_fields=["severity", "parameters", "updated_at"])
+                audit.record_event(
+                    action=audit.UPDATE,
+                    model=RiskFinding,
+                    object_id=str(row.pk),
+                    object_repr=str(row)[:200],
+                    changes=changes,
+                )
+    return report
 
 
 def open_blocking_findings(contract: Contract) -> QuerySet[RiskFinding]:

@@ -6,7 +6,7 @@ from celery import shared_task
 
 from apps.contracts.models import ContractDocument
 
-from .services import document_scan, documents_to_scan
+from .services import document_scan, documents_to_scan, findings_regrade
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=240, time_limit=300)
@@ -26,3 +26,10 @@ def scan_new_documents() -> int:
     for pk in ids:
         scan_document.delay(pk)
     return len(ids)
+
+
+@shared_task(acks_late=True, soft_time_limit=1500, time_limit=1800)
+def regrade_findings() -> int:
+    """Grade every stored finding again under the policy in force (after a settings change made outside
+    the policy page). Idempotent; returns how many findings changed severity."""
+    return findings_regrade().changed

@@ -31,6 +31,7 @@ from .services import (
     current_policy,
     extracted_term_confirm,
     finding_decide,
+    findings_regrade,
     open_blocking_findings,
     policy_update,
 )
@@ -305,11 +306,24 @@ def policy_settings(request):
         form = PolicyForm(request.POST, current=current)
         if form.is_valid():
             try:
-                policy_update(values=form.values(), user=request.user)
+                with transaction.atomic():
+                    policy_update(values=form.values(), user=request.user, regrade_findings=False)
+                    report = findings_regrade()
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:
-                messages.success(request, _("Severity thresholds saved; new scans use them."))
+                messages.success(
+                    request,
+                    _(
+                        "Severity thresholds saved; new scans use them. %(changed)s of %(total)s stored "
+                        "finding(s) changed grade (%(decided)s of them already decided; decisions are kept)."
+                    )
+                    % {
+                        "changed": report.changed,
+                        "total": report.findings,
+                        "decided": report.decided_changed,
+                    },
+                )
                 return redirect("risk:policy")
     else:
         form = PolicyForm(current=current)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 INK = "#1d2330"
 MUTED = "#667085"
@@ -32,7 +33,11 @@ def heatmap_svg(grid: list[list[int]], *, weekdays: list[str], title: str, uid: 
     busiest = ""
     if peak:
         d, h = next((d, h) for d, row in enumerate(grid) for h, n in enumerate(row) if n == peak)
-        busiest = f" Busiest: {weekdays[d]} {h:02d}:00–{h + 1:02d}:00 with {peak} calls."
+        busiest = " " + _("Busiest: %(day)s %(hour)s with %(n)s calls.") % {
+            "day": weekdays[d],
+            "hour": f"{h:02d}:00–{h + 1:02d}:00",
+            "n": peak,
+        }
     body = []
     for h in range(0, 24, 3):
         x = left + h * cell + cell / 2
@@ -47,7 +52,7 @@ def heatmap_svg(grid: list[list[int]], *, weekdays: list[str], title: str, uid: 
                 f'<rect x="{left + h * cell}" y="{y}" width="{cell - 2}" height="{cell - 2}" rx="3" '
                 f'fill="{OUTBOUND}" fill-opacity="{alpha:.2f}"><title>{day} {h:02d}:00 — {n}</title></rect>'
             )
-    desc = f"Inbound calls by weekday and local hour, {total} in all.{busiest}"
+    desc = _("Inbound calls by weekday and local hour, %(total)s in all.") % {"total": total} + busiest
     return _frame(uid, title, desc, width, height, body)
 
 
@@ -61,19 +66,20 @@ def daily_svg(days: list[dict], *, title: str, uid: str = "daily") -> SafeString
     peak = max((d["answered"] + d["missed"] for d in days), default=0) or 1
     scale = plot_h / peak
     base = top + plot_h
+    answered_label, missed_label = escape(_("answered")), escape(_("missed"))
     body = [
         f'<line x1="{left}" y1="{base}" x2="{left + n * bar}" y2="{base}" stroke="{MUTED}"/>',
         f'<text x="{left - 4}" y="{top + 4}" text-anchor="end" fill="{MUTED}">{peak}</text>',
         f'<text x="{left - 4}" y="{base}" text-anchor="end" fill="{MUTED}">0</text>',
         f'<rect x="{left}" y="4" width="10" height="10" fill="{ANSWERED}"/>'
-        f'<text x="{left + 14}" y="13" fill="{INK}">answered</text>',
+        f'<text x="{left + 14}" y="13" fill="{INK}">{answered_label}</text>',
         f'<rect x="{left + 90}" y="4" width="10" height="10" fill="{MISSED}"/>'
-        f'<text x="{left + 104}" y="13" fill="{INK}">missed</text>',
+        f'<text x="{left + 104}" y="13" fill="{INK}">{missed_label}</text>',
     ]
     for i, d in enumerate(days):
         x = left + i * bar
         a_h, m_h = d["answered"] * scale, d["missed"] * scale
-        label = f"{d['day']}: {d['answered']} answered, {d['missed']} missed"
+        label = _("%(day)s: %(answered)s answered, %(missed)s missed") % d
         body.append(
             f"<g><title>{escape(label)}</title>"
             f'<rect x="{x + 1}" y="{base - a_h:.1f}" width="{bar - 2}" height="{a_h:.1f}" fill="{ANSWERED}"/>'
@@ -87,5 +93,9 @@ def daily_svg(days: list[dict], *, title: str, uid: str = "daily") -> SafeString
             )
     answered = sum(d["answered"] for d in days)
     missed = sum(d["missed"] for d in days)
-    desc = f"Inbound calls per day over {len(days)} days: {answered} answered and {missed} missed."
+    desc = _("Inbound calls per day over %(days)s days: %(answered)s answered and %(missed)s missed.") % {
+        "days": len(days),
+        "answered": answered,
+        "missed": missed,
+    }
     return _frame(uid, title, desc, width, height, body)

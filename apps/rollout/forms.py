@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.company.models import City, Department
 
@@ -51,9 +52,11 @@ class AnalyticsFilterForm(forms.Form):
     )
     city = forms.ModelChoiceField(queryset=City.objects.all(), required=False, label=_("city"))
     date_from = forms.DateField(
-        required=False, label=_("from"), widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=pgettext_lazy("period", "from"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(required=False, label=_("to"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(
+        required=False, label=pgettext_lazy("period", "to"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     callback_hours = forms.IntegerField(
         required=False, min_value=1, max_value=168, label=_("call back within, hours")
     )

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.billing.models import Invoice
 from apps.calls.models import CallRecord
 from apps.company.models import Department
 from apps.contracts import dates as contract_dates
@@ -432,6 +433,7 @@ class BlockerContext:
     signed_operator_ids: set[int] = field(default_factory=set)
     old_contracts: dict[int, list] = field(default_factory=dict)
     lock_ins: dict[int, list] = field(default_factory=dict)  # contract id → unresolved lock-in findings
+    debts: dict[int, list] = field(default_factory=dict)  # provider id → its unpaid or disputed invoices
 
 
 def _no_target(item: MigrationItem, ctx: BlockerContext) -> Blocker | None:
@@ -551,14 +553,57 @@ def _lock_in(item: MigrationItem, ctx: BlockerContext) -> Blocker | None:
     return Blocker("lock_in", _("Number lock-in clause not resolved: %(where)s.") % {"where": where})
 
 
-# Rules are plain functions (item, context) -> Blocker | None. One blocker of the issue cannot be
-# derived yet and is deliberately not faked: debt (needs billing's invoices and payments). It plugs in
-# here as one more rule once that data exists; see docs/rollout.md "Blocker hooks".
+def providers_left(item: MigrationItem, ctx: BlockerContext) -> set[int]:
+    """The providers a move leaves: the number's intermediary and the parties of the signed contracts
+    covering the number today (and their master contracts) — never the target operator itself."""
+    left = {item.number.intermediary_id} if item.number.intermediary_id else set()
+    for contract in ctx.old_contracts.get(item.number_id, []):
+        for c in (contract, contract.root()):
+            left |= {p.provider_id for p in c.parties.all()}
+    left.discard(item.target_operator_id)
+    return left
+
+
+def _debt(item: MigrationItem, ctx: BlockerContext) -> Blocker | None:
+    """Debt (issue 8, decided in docs/invoices.md): the move is blocked while any invoice of a provider
+    being left is not paid — received, being checked, disputed, or accepted but unpaid. Paid invoices
+    never block; nor does anything once the number has moved."""
+    if item.is_moved:
+        return None
+    invoices = sorted(
+        (i for provider in providers_left(item, ctx) for i in ctx.debts.get(provider, [])),
+        key=lambda i: (i.provider.name, i.received_date, i.number),
+    )
+    if not invoices:
+        return None
+    on = ctx.on
+    parts = []
+    for invoice in invoices:
+        state = invoice.get_status_display().lower()
+        if invoice.status != invoice.Status.DISPUTED and invoice.due_date and invoice.due_date < on:
+            state += ", " + _("overdue since %(day)s") % {"day": invoice.due_date.isoformat()}
+        parts.append(
+            _("%(provider)s invoice %(number)s, %(gross)s %(currency)s (%(state)s)")
+            % {
+                "provider": invoice.provider.name,
+                "number": invoice.number,
+                "gross": invoice.gross,
+                "currency": invoice.currency,
+                "state": state,
+            }
+        )
+    return Blocker(
+        "debt", _("Unsettled invoices of the provider being left: %(list)s.") % {"list": "; ".join(parts)}
+    )
+
+
+# Rules are plain functions (item, context) -> Blocker | None (data loaded once in the context).
 BLOCKER_RULES = [
     _no_target,
     _no_target_contract,
     _notice_running,
     _lock_in,
+    _debt,
     _porting_request_missing,
     _new_number_missing,
     _cutover_overdue,
@@ -596,7 +641,20 @@ def migration_blocker_context(items: Iterable[MigrationItem], *, on: dt.date | N
     )
     for finding in findings:
         lock_ins.setdefault(finding.document.contract_id, []).append(finding)
-    return BlockerContext(on=on, signed_operator_ids=signed, old_contracts=old_contracts, lock_ins=lock_ins)
+    parties = list(ContractParty.objects.filter(contract_id__in=contract_ids))
+    looked_at = {c for cs in old_contracts.values() for contract in cs for c in (contract, contract.root())}
+    for one in looked_at:
+        # Fill the parties cache of every contract the debt rule looks at, in one query for all.
+        one._prefetched_objects_cache = {"parties": [p for p in parties if p.contract_id == one.pk]}
+    providers = {p.provider_id for p in parties} | {
+        i.number.intermediary_id for i in items if i.number.intermediary_id
+    }
+    debts: dict[int, list[Invoice]] = {}
+    for invoice in Invoice.objects.unpaid().filter(provider_id__in=providers).select_related("provider"):
+        debts.setdefault(invoice.provider_id, []).append(invoice)
+    return BlockerContext(
+        on=on, signed_operator_ids=signed, old_contracts=old_contracts, lock_ins=lock_ins, debts=debts
+    )
 
 
 def migration_blockers(item: MigrationItem, ctx: BlockerContext | None = None) -> list[Blocker]:

@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -275,7 +276,7 @@ def _dashboard_context(request) -> dict:
             "scope": scope,
             "heatmap_svg": charts.heatmap_svg(
                 figures["heatmap"]["inbound"],
-                weekdays=figures["heatmap"]["weekdays"],
+                weekdays=[str(WEEKDAYS_ABBR[i]) for i in range(7)],  # Mon…Sun in the page's language
                 title=_("Inbound calls by weekday and hour (local time), %(scope)s") % {"scope": scope},
             ),
             "daily_svg": charts.daily_svg(

@@ -31,7 +31,9 @@ ROUTES = [
     Route("calls-api:importrun-detail", kind="api", read=READERS, kwargs=_run),
     Route("calls-api:importrun-quarantined", kind="api", read=READERS, kwargs=_run),
     Route("calls:upload", read=READERS),
+    Route("calls:runs", read=READERS),
     Route("calls:run", read=READERS, kwargs=_run),
+    Route("calls:run-progress", read=READERS, kwargs=_run),
     Route("calls:sources", read=READERS),
     Route("calls:source", read=READERS, kwargs=_source),
     Route(

@@ -75,3 +75,6 @@ def world(db, settings):
     RateFactory(tariff=tf_tariff, prefix="79", price_per_minute=D("3.00"))
     RateFactory(tariff=tf_tariff, prefix="7", price_per_minute=D("1.80"))
     return World(kazan, sales, office, line, contract, tariff, number, toll_free, tf_contract, tf_tariff)
+
+
+from .invoice_support import inv_world  # noqa: E402, F401 — the invoice tests' fixture (issue 7)

@@ -104,7 +104,7 @@ def test_upload_page_redirects_to_the_run_page_which_shows_the_counts(client_as)
     assert page.status_code == 200
     run = ImportRun.objects.get()
     assert run.status == "succeeded" and run.inserted == 1  # eager task ran on commit
-    assert 'id="run-progress"' in page.content.decode()
+    assert f'data-progress-url="/calls/runs/{run.pk}/progress/"' in page.content.decode()
 
 
 @pytest.mark.django_db

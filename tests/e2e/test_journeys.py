@@ -206,7 +206,12 @@ def test_the_accountant_uploads_a_call_file_and_watches_the_import_finish(login,
     page.get_by_label("Call-record file").set_input_files(call_file)
     page.get_by_role("button", name="Upload and import").click()
     expect(page.get_by_role("heading", name=re.compile(r"Import run #\d+"))).to_be_visible()
-    expect(page.locator("#run-progress")).to_have_attribute("value", "100")
+    bar = page.locator(".progress")
+    expect(bar).to_have_attribute("data-status", "done")
+    expect(page.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "100")
     expect(page.locator("#run-status")).to_have_text("Succeeded")
-    assert int(page.locator("#run-read").inner_text()) > 0
+    summary = bar.locator(".progress-summary")
+    expect(summary).to_be_visible()
+    read = summary.locator("dt", has_text="read").locator("xpath=following-sibling::dd[1]")
+    assert int(read.inner_text()) > 0
     assert_accessible(page)

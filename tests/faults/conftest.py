@@ -34,6 +34,18 @@ def _redis_answers(url: str) -> bool:
         return False
 
 
+# `make test` runs these tests when the services exist and skips them otherwise; `.ci/run` sets
+# PORTAL_REQUIRE_SERVICES=1, which turns a missing Redis or redis-server into a failure, never a skip.
+# (On SQLite the PostgreSQL scenarios still skip: .ci/run's PostgreSQL pass runs them.)
+REQUIRE_SERVICES = os.environ.get("PORTAL_REQUIRE_SERVICES") == "1"
+
+
+def missing_service(reason: str):
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (PORTAL_REQUIRE_SERVICES=1: the fault-injection tests must run)")
+    pytest.skip(reason)
+
+
 def wait_for(predicate, *, timeout: float, what: str, every: float = 0.2):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -53,7 +65,7 @@ def postgres_only():
 @pytest.fixture
 def shared_redis():
     if not _redis_answers(SHARED_REDIS):
-        pytest.skip("Redis is not reachable on 127.0.0.1:6379")
+        missing_service("Redis is not reachable on 127.0.0.1:6379")
     return SHARED_REDIS
 
 
@@ -99,7 +111,7 @@ class RedisServer:
 @pytest.fixture
 def private_redis(tmp_path):
     if not shutil.which("redis-server"):
-        pytest.skip("redis-server is not installed")
+        missing_service("redis-server is not installed")
     server = RedisServer(tmp_path)
     server.start()
     yield server
@@ -109,13 +121,14 @@ def private_redis(tmp_path):
 class Worker:
     """`celery worker` in a subprocess on one queue; killable like a crashed machine."""
 
-    def __init__(self, broker_url: str, queue: str, log: Path, concurrency: int):
+    def __init__(self, broker_url: str, queue: str, log: Path, concurrency: int, default_queue: bool = False):
         env = {
             **os.environ,
             "PYTHONPATH": str(ROOT),
             "REDIS_URL": broker_url,
             "CELERY_BROKER_URL": broker_url,
             "CELERY_TASK_ALWAYS_EAGER": "false",
+            "PORTAL_OUTBOUND_TEST_HOSTS": "127.0.0.1",  # the fake vendor servers of tests/calls
         }
         env.pop("DATABASE_URL", None)
         if connection.vendor == "postgresql":  # share the test database (tasks that touch none run anywhere)
@@ -131,7 +144,7 @@ class Worker:
                     "tests.faults.worker_app:app",
                     "worker",
                     "-Q",
-                    queue,
+                    f"{queue},celery" if default_queue else queue,
                     "-c",
                     str(concurrency),
                     "-P",
@@ -186,8 +199,11 @@ def queue():
 def worker(tmp_path, queue):
     started: list[Worker] = []
 
-    def start(broker_url: str, concurrency: int = 2) -> Worker:
-        w = Worker(broker_url, queue, tmp_path / f"worker{len(started)}.log", concurrency)
+    def start(broker_url: str, concurrency: int = 2, default_queue: bool = False) -> Worker:
+        """default_queue=True also consumes `celery` (only on a private Redis, where no one else does)."""
+        if default_queue:
+            assert broker_url != SHARED_REDIS, "the default queue of the shared Redis is not ours to consume"
+        w = Worker(broker_url, queue, tmp_path / f"worker{len(started)}.log", concurrency, default_queue)
         started.append(w)
         return w
 

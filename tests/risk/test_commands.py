@@ -189,3 +189,38 @@ def test_the_text_report_lists_every_code(tmp_path):
         "eval_risk", "--en-path", str(Path(tmp_path) / "none.jsonl"), "--limit", "5", "--bootstrap", "0"
     )
     assert "NUMBER_LOCKIN" in out and "medium+" in out
+
+
+def test_the_evaluate_entry_point_returns_per_code_figures_for_a_harness(tmp_path):
+    from apps.risk.evaluation import evaluate, per_code_rows
+
+    gold = tmp_path / "ru.jsonl"
+    rows = [
+        {
+            "id": "r1",
+            "doc": "d1",
+            "split": "test",
+            "clause": "4.1",
+            "text": "4.1. Абонент уплачивает пени 1 % за каждый день просрочки.",
+            "labels": [
+                {"code": "PENALTY", "severity": "critical", "direction": "against_us", "parameters": {}}
+            ],
+        },
+        {
+            "id": "r2",
+            "doc": "d2",
+            "split": "test",
+            "clause": "8.1",
+            "text": "8.1. Споры рассматриваются в Третейском суде.",
+            "labels": [],  # deliberately unlabelled: a false positive the figures must show
+        },
+    ]
+    gold.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    report = evaluate(ru_path=gold, resamples=0, sets=("russian",))
+    assert set(report) == {"russian"}
+    table = {r["code"]: r for r in per_code_rows(report, "medium+")}
+    assert (table["PENALTY"]["precision"], table["PENALTY"]["recall"]) == (1.0, 1.0)
+    assert table["JURISDICTION"]["precision"] == 0.0 and table["JURISDICTION"]["support"] == 0
+    assert (table["micro"]["precision"], table["micro"]["recall"]) == (0.5, 1.0)
+    out = run("eval_risk", "--set", "russian", "--ru-path", str(gold), "--bootstrap", "0")
+    assert "=== russian" in out and "=== english" not in out

@@ -279,3 +279,54 @@ def test_a_lock_in_on_another_contract_does_not_block_this_number(pbx, operator,
     other = PhoneNumberFactory(intermediary=pbx)
     item = MigrationItemFactory(number=other, target_operator=operator)
     assert "lock_in" not in codes(item)
+
+
+# --- Debt (issue 8 × issue 7) -------------------------------------------------------------------
+
+
+def _invoice(provider, contract, number, *, status="received", due=None, paid_on=None):
+    from apps.billing.models import Invoice
+
+    return Invoice.objects.create(
+        provider=provider,
+        contract=contract,
+        number=number,
+        issue_date=dt.date(2026, 2, 1),
+        received_date=dt.date(2026, 2, 2),
+        period=dt.date(2026, 1, 1),
+        due_date=due,
+        net=Decimal("1000.00"),
+        vat=Decimal("220.00"),
+        gross=Decimal("1220.00"),
+        status=status,
+        paid_on=paid_on,
+    )
+
+
+def test_an_unpaid_invoice_of_the_provider_being_left_blocks_the_move_until_paid(held, pbx, operator):
+    from apps.billing.invoices.services import invoice_pay
+
+    item = MigrationItemFactory(number=held, target_operator=operator)
+    contract = Contract.objects.get(code="VATS-2026")
+    assert "debt" not in codes(item)
+    invoice = _invoice(pbx, contract, "V-0201", due=dt.date(2026, 3, 1))
+    blockers = {b.code: b for b in services.migration_blockers(
+        MigrationItem.objects.with_related().get(pk=item.pk),
+        services.migration_blocker_context([item], on=TODAY),
+    )}  # fmt: skip
+    assert "V-0201" in blockers["debt"].message and "overdue since 2026-03-01" in blockers["debt"].message
+    invoice_pay(invoice=invoice, paid_on=dt.date(2026, 3, 9))
+    assert "debt" not in codes(item)
+
+
+def test_a_disputed_invoice_blocks_and_another_providers_debt_does_not(held, pbx, operator):
+    item = MigrationItemFactory(number=held, target_operator=operator)
+    contract = Contract.objects.get(code="VATS-2026")
+    other = ContractFactory(code="OP-2026")
+    ContractPartyFactory(contract=other, provider=operator)
+    _invoice(operator, other, "OP-1")  # the target operator's own bill: we are not leaving it
+    assert "debt" not in codes(item)
+    _invoice(pbx, contract, "V-0202", status="disputed")
+    assert "debt" in codes(item)
+    MigrationItem.objects.filter(pk=item.pk).update(status=MigrationItem.Status.SWITCHED)
+    assert "debt" not in codes(item)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO
 
@@ -34,6 +35,16 @@ DIRECTIONS = {
     "in": "in", "вх": "in", "входящий": "in", "входящие": "in", "incoming": "in",
     "out": "out", "исх": "out", "исходящий": "out", "исходящие": "out", "outgoing": "out",
 }  # fmt: skip
+
+
+@dataclass(slots=True)
+class MappedRow:
+    """One data row of a file read through a profile: our field → the cell's text (stripped)."""
+
+    line: int
+    values: dict[str, str]
+    cells: list[str]
+    raw: str
 
 
 def parse_duration(value: str, name: str, fmt: str) -> int:
@@ -83,6 +94,24 @@ class OperatorStatementConnector(Connector):
             raise ConnectorError(f"profile {profile.name!r} maps no start column (start, or date + time)")
         if "callee" not in columns or not ({"duration", "billsec"} & set(columns)):
             raise ConnectorError(f"profile {profile.name!r} must map callee and duration (or billsec)")
+        for mapped in self.mapped_rows(stream, profile):
+            if isinstance(mapped, Rejected):
+                yield mapped
+                continue
+            try:
+                row = self.call_row(profile, mapped)
+                row.raw_text = mapped.raw
+                yield row
+            except RowInvalid as exc:
+                yield Rejected(mapped.line, exc.messages[0], mapped.raw)
+
+    def mapped_rows(self, stream: IO[bytes], profile) -> Iterator[MappedRow | Rejected]:
+        """Rows of a CSV/XLSX file as {our field: cell text} through the profile's column mapping.
+
+        Shared by every file read through a profile (call statements here, operator invoices in billing):
+        the header row must hold every mapped header; a row that cannot be read is a `Rejected`.
+        """
+        columns = profile.columns or {}
         head = stream.read(4)
         stream.seek(0)
         rows = self._xlsx_rows(stream) if head == XLSX_MAGIC else self._csv_rows(stream, profile)
@@ -104,14 +133,11 @@ class OperatorStatementConnector(Connector):
                 continue
             if index is None:
                 raise ConnectorError("the file ends before its header row")
-            try:
-                row = self._row(profile, index, cells, line)
-                row.raw_text = raw
-                yield row
-            except RowInvalid as exc:
-                yield Rejected(line, exc.messages[0], raw)
-            except IndexError:
+            if len(cells) <= max(index.values(), default=-1):
                 yield Rejected(line, f"only {len(cells)} cells, fewer than the header", raw)
+                continue
+            values = {name: cells[i].strip() for name, i in index.items()}
+            yield MappedRow(line=line, values=values, cells=cells, raw=raw)
 
     def _csv_rows(self, stream, profile):
         return self.csv_rows(stream, encoding=profile.encoding, delimiter=profile.delimiter)
@@ -137,9 +163,12 @@ class OperatorStatementConnector(Connector):
             yield number, cells, ";".join(cells), ""
         book.close()
 
-    def _row(self, profile, index: dict[str, int], cells: list[str], line: int) -> CallRow:
+    def call_row(self, profile, mapped: MappedRow) -> CallRow:
+        """One mapped row as a call (start, parties, duration, cost); raises RowInvalid naming the field."""
+        index, cells, line = mapped.values, mapped.cells, mapped.line
+
         def cell(name: str) -> str:
-            return cells[index[name]].strip() if name in index else ""
+            return index.get(name, "")
 
         text = cell("start") if "start" in index else f"{cell('date')} {cell('time')}"
         try:

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.risk.evaluation import evaluate_english, evaluate_russian, load_jsonl
+from apps.risk.evaluation import SETS, evaluate
 
 RU_GOLD = Path(__file__).resolve().parents[2] / "gold" / "ru_telecom.jsonl"
 EN_RELATIVE = Path("shared/benchmarks/clause-risk/clause_risk_eval.jsonl")
@@ -36,40 +36,30 @@ class Command(BaseCommand):
         parser.add_argument("--ru-path", type=Path, default=RU_GOLD)
         parser.add_argument("--limit", type=int, default=0, help="use only the first N records of each set")
         parser.add_argument("--bootstrap", type=int, default=1000, help="resamples for the 95%% CI (0: none)")
+        parser.add_argument(
+            "--set", default="both", choices=("both", *SETS), help="evaluate only the english or russian set"
+        )
 
     def handle(self, *args, **options):
-        report: dict = {}
+        sets = SETS if options["set"] == "both" else (options["set"],)
         en_path = options["en_path"] or default_english_path()
-        if en_path is None or not en_path.is_file():
-            report["english"] = {
-                "error": f"English benchmark not found ({en_path or EN_RELATIVE}); pass --en-path"
-            }
-        else:
-            records = self._records(en_path, options)
-            report["english"] = {
-                "path": str(en_path),
-                **evaluate_english(records, split=options["split"], resamples=options["bootstrap"]),
-            }
-        if not options["ru_path"].is_file():
+        if "russian" in sets and not options["ru_path"].is_file():
             raise CommandError(f"Russian gold set not found: {options['ru_path']}")
-        records = self._records(options["ru_path"], options)
-        report["russian"] = {
-            "path": str(options["ru_path"]),
-            **evaluate_russian(records, split=options["split"], resamples=options["bootstrap"]),
-        }
+        try:
+            report = evaluate(
+                split=options["split"],
+                en_path=en_path,
+                ru_path=options["ru_path"],
+                resamples=options["bootstrap"],
+                limit=options["limit"],
+                sets=sets,
+            )
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
         if options["json"]:
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
         else:
             self._print(report)
-
-    def _records(self, path: Path, options) -> list[dict]:
-        try:
-            records = load_jsonl(path)
-        except ValueError as exc:
-            raise CommandError(str(exc)) from exc
-        if options["limit"]:
-            records = [r for r in records if r.get("split") == options["split"]][: options["limit"]]
-        return records
 
     def _print(self, report: dict) -> None:
         for name, part in report.items():
