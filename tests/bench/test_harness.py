@@ -108,3 +108,16 @@ def test_a_cost_off_by_a_kopeck_fails_the_oracle_gate_with_no_speed_figures(post
     assert "median" not in proc.stdout and "calls/s" not in proc.stdout
     assert not list(tmp_path.glob("*.json"))
     assert not database_exists(postgres_server, database)
+
+
+def test_scanner_section_gives_per_code_precision_recall_and_f1_on_the_test_split():
+    from bench.run import scanner_quality
+
+    result = scanner_quality()
+    russian = result["russian"]  # the Russian gold set ships with the app; the English one may be absent
+    assert russian["split"] == "test" and russian["records"] > 0
+    assert russian["per_code"], russian
+    for code, figures in russian["per_code"].items():
+        assert set(figures) == {"support", "precision", "recall", "f1"}, code
+        assert 0 <= figures["f1"] <= 1
+    assert "english" in result
