@@ -318,28 +318,18 @@ def findings_regrade(*, policy: dict | None = None, documents=None, dry_run: boo
             for row, new in zip(rows, regrade([_as_finding(r) for r in rows], policy), strict=True):
                 if new.severity == row.severity and new.parameters == row.parameters:
                     continue
-                changes = {}
                 if new.severity != row.severity:
-                    changes["severity"] = [row.severity, new.severity]
                     report.changed += 1
                     report.moves[(row.severity, new.severity)] += 1
                     report.contracts.add(row.document.contract_id)
                     if row.status != RiskFinding.Status.OPEN:
                         report.decided_changed += 1
-                if new.parameters != row.parameters:
-                    changes["parameters"] = [str(row.parameters), str(new.parameters)]
                 if dry_run:
                     continue
                 row.severity = new.severity
                 row.parameters = new.parameters
+                # RiskFinding is @audited: this save records the severity change (who, when, from where).
                 row.save(update_fields=["severity", "parameters", "updated_at"])
-                audit.record_event(
-                    action=audit.UPDATE,
-                    model=RiskFinding,
-                    object_id=str(row.pk),
-                    object_repr=str(row)[:200],
-                    changes=changes,
-                )
     return report
 
 

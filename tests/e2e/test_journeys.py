@@ -184,7 +184,11 @@ def test_the_lawyer_uploads_a_contract_and_sees_the_risky_clauses_highlighted(lo
     page.get_by_role("button", name="Upload a new version").click()
     expect(page.get_by_text(re.compile(r"Version 1 added"))).to_be_visible()
     page.get_by_role("link", name="Risk review: highlighted clauses and findings").click()
-    page.get_by_role("button", name="Scan now").click()
+    # A new version is queued for scanning as soon as the upload commits (risk's signal); with jobs run
+    # in-process the scan is done by now, otherwise the lawyer starts it.
+    scan_now = page.get_by_role("button", name="Scan now")
+    if scan_now.count():
+        scan_now.click()
     marks = page.locator(".contract-text mark.risk")
     expect(marks.first).to_be_visible()
     assert marks.count() >= 2

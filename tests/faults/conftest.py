@@ -225,3 +225,10 @@ def send(queue):
     app.conf.task_always_eager = False
     yield publish
     app.conf.task_always_eager = eager
+
+
+@pytest.fixture(autouse=True)
+def outbound_test_hosts(settings):
+    """Pulls run in-process here too (the command-line pull): the fake vendor servers listen on 127.0.0.1,
+    so exempt it (and only it) from the SSRF guard, as the worker's environment does."""
+    settings.PORTAL_OUTBOUND_TEST_HOSTS = ["127.0.0.1"]

@@ -135,7 +135,7 @@ def test_a_policy_edit_regrades_open_and_decided_findings_and_keeps_decisions(pe
     assert (penalty.severity, penalty.status) == ("critical", "open")
     assert (renewal.severity, renewal.status) == ("medium", "accepted_risk")
     assert [d.status for d in renewal.decisions.all()] == ["accepted_risk"]
-    events = AuditEvent.objects.filter(model="risk.riskfinding", object_id=str(penalty.pk))
+    events = AuditEvent.objects.filter(model="risk.riskfinding", object_id=str(penalty.pk), action="update")
     assert [e.changes["severity"] for e in events] == [["high", "critical"]]
     assert AuditEvent.objects.filter(model="risk.riskpolicysetting").count() == 2
 
@@ -186,7 +186,7 @@ def test_the_command_reports_a_dry_run_and_then_regrades(personas, capsys):
     out = capsys.readouterr().out
     assert "1 changed" in out and "high→critical: 1" in out
     assert RiskFinding.objects.get(document=document, code="PENALTY").severity == "critical"
-    event = AuditEvent.objects.get(model="risk.riskfinding")
+    event = AuditEvent.objects.get(model="risk.riskfinding", action="update")
     assert event.changes == {"severity": ["high", "critical"]}
 
 
@@ -205,7 +205,7 @@ def test_the_celery_task_regrades(personas):
     )
     assert regrade_findings.delay().get() == 1
     assert RiskFinding.objects.get(document=document, code="AUTO_RENEWAL").severity == "low"
-    event = AuditEvent.objects.get(model="risk.riskfinding")
+    event = AuditEvent.objects.get(model="risk.riskfinding", action="update")
     assert event.source.startswith("task:") and event.source.endswith("regrade_findings")
 
 
@@ -220,7 +220,7 @@ def test_the_policy_page_regrades_and_says_how_many_changed(client_as, personas)
     response = client.post(reverse("risk:policy"), data, follow=True)
     assert "1 of " in response.content.decode()
     assert RiskFinding.objects.get(document=document, code="PENALTY").severity == "critical"
-    event = AuditEvent.objects.get(model="risk.riskfinding")
+    event = AuditEvent.objects.get(model="risk.riskfinding", action="update")
     assert event.actor == personas["lawyer"]
 
 

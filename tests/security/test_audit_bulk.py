@@ -44,6 +44,9 @@ EXEMPT = {
     ("apps/calls/services.py", "_finish", "Source", "update"): PULL,
     ("apps/calls/services.py", "_process_pull", "Source", "update"): PULL,
     ("apps/calls/services.py", "_store", "Source", "update"): PULL,
+    ("apps/calls/services.py", "drop_directory_scan", "Source", "update"): PULL,
+    ("apps/calls/services.py", "drop_sources_due", "Source", "update"): PULL,
+    ("apps/calls/tasks.py", "scan_drop_folder", "Source", "update"): PULL,
 }
 BULK = {"update", "bulk_create", "bulk_update"}
 MANAGERS = {"objects", "_base_manager", "_default_manager"}
