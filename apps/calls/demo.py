@@ -115,6 +115,39 @@ def _calls(city: City, departments: list[Department]):
         day += dt.timedelta(days=1)
 
 
+# Calls left unrated on purpose, so the "unrated calls to fix" list has something true to show: per city,
+# on the 15th of each demo month at 12:30 local, the first salon dials a paid information service (8-809:
+# no tariff of ours lists it → "no rate for 7809… in the tariff") and a short local number that cannot be
+# completed with the city's area code ("invalid": area code + number ≠ 10 digits).
+UNRATED_ON_PURPOSE = ("78095550142", "12345")
+
+
+def _unrated_on_purpose(departments: list[Department]):
+    """The same tuples as `_calls`: answered outbound calls from the first salon's first number."""
+    department = departments[0]
+    did = (
+        NumberAssignment.objects.filter(department=department, valid_to__isnull=True)
+        .order_by("number__number")
+        .values_list("number__number", flat=True)
+        .first()
+    )
+    ext = (
+        Extension.objects.filter(department=department)
+        .order_by("extension")
+        .values_list("extension", flat=True)
+        .first()
+    )
+    if did is None or ext is None:
+        return
+    month = PERIOD_START
+    while month < PERIOD_END:
+        for n, customer in enumerate(UNRATED_ON_PURPOSE):
+            start = dt.datetime.combine(month.replace(day=15), dt.time(12, 30 + n))
+            if PERIOD_START <= start.date() < PERIOD_END:
+                yield (department, start, "out", did, ext, customer, 5, 47, "ok")
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+
+
 def _q(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
@@ -192,7 +225,7 @@ def seed(*, stdout) -> None:
         if done.exists():
             already.append(city.name)
             continue
-        calls = list(_calls(city, departments))
+        calls = list(_calls(city, departments)) + list(_unrated_on_purpose(departments))
         text = _asterisk_file(city, line.trunk_id, calls) if asterisk else _mango_file(city, calls)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / name
