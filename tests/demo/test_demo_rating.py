@@ -37,7 +37,9 @@ def test_seeded_demo_calls_rate_and_the_last_month_shows_usage_per_salon():
 
     # The report of the last demo month: real usage on every salon, priced to the kopeck.
     last = CostReport.objects.order_by("-period").first()
-    assert last.period == (calls_demo.PERIOD_END - dt.timedelta(days=1)).replace(day=1)
+    start, end = calls_demo.demo_period()
+    assert last.period == (end - dt.timedelta(days=1)).replace(day=1)
+    assert CostReport.objects.filter(period__gte=start).count() == calls_demo.MONTHS
     salons = Department.objects.filter(kind=Department.Kind.SALON, is_active=True)
     for line in last.lines.filter(department__in=salons):
         usage = line.local + line.long_distance + line.mobile + line.international + line.toll_free
