@@ -1,4 +1,5 @@
-"""Demo calls: three months (February–April 2026) for every demo salon, imported through the real
+"""Demo calls: the three full months before the day of the first seeding, for every demo salon, so the
+cost dashboard (which opens on last month) is full on the first screen; imported through the real
 pipeline — an Asterisk Master.csv per city for some cities, a Mango Office result file for the others.
 
 Salons open 10:00–21:00 (Sunday 11:00–19:00, quieter); calls peak around lunch and after work; a few
@@ -15,14 +16,18 @@ import tempfile
 import zoneinfo
 from pathlib import Path
 
+from django.utils import timezone
+
 from apps.company.models import City, Department
 from apps.telecom.models import Extension, Line, NumberAssignment
 
 from . import services
 from .models import ImportRun, Source
 
-PERIOD_START = dt.date(2026, 2, 1)
-PERIOD_END = dt.date(2026, 5, 1)  # exclusive: February, March and April 2026
+# Fixed dates for tests (both set); None: the three full months before today (`demo_period()`).
+PERIOD_START: dt.date | None = None
+PERIOD_END: dt.date | None = None  # exclusive
+MONTHS = 3
 ASTERISK_CITIES = {"Kazan", "Ufa", "Samara", "Nizhny Novgorod"}
 HOUR_WEIGHT = {
     10: 0.6,
@@ -41,6 +46,17 @@ DAY_WEIGHT = {0: 1.0, 1: 0.95, 2: 1.0, 3: 1.0, 4: 1.15, 5: 1.3, 6: 0.55}  # Mond
 CALLS_PER_HOUR = 1.7
 
 
+def demo_period() -> tuple[dt.date, dt.date]:
+    """[start, end) of the demo calls: PERIOD_START/PERIOD_END when set, else the last MONTHS full months."""
+    if PERIOD_START is not None and PERIOD_END is not None:
+        return PERIOD_START, PERIOD_END
+    end = timezone.localdate().replace(day=1)
+    start = end
+    for _ in range(MONTHS):
+        start = (start - dt.timedelta(days=1)).replace(day=1)
+    return start, end
+
+
 def _holder(number_id: int, day: dt.date, assignments) -> int | None:
     for valid_from, valid_to, department_id in assignments.get(number_id, ()):
         if valid_from <= day and (valid_to is None or day < valid_to):
@@ -50,7 +66,8 @@ def _holder(number_id: int, day: dt.date, assignments) -> int | None:
 
 def _calls(city: City, departments: list[Department]):
     """Yield (department, local start, kind, DID e164, extension or '', customer, ring s, talk s, outcome)."""
-    rng = random.Random(f"demo-calls-{city.name}-{PERIOD_START}")
+    period_start, period_end = demo_period()
+    rng = random.Random(f"demo-calls-{city.name}-{period_start}")
     numbers: dict[int, list] = {}
     assignments: dict[int, list] = {}
     for a in NumberAssignment.objects.filter(department__in=departments).select_related("number"):
@@ -62,8 +79,8 @@ def _calls(city: City, departments: list[Department]):
     extensions: dict[int, list[str]] = {}
     for ext in Extension.objects.filter(department__in=departments).order_by("extension"):
         extensions.setdefault(ext.department_id, []).append(ext.extension)
-    day = PERIOD_START
-    while day < PERIOD_END:
+    day = period_start
+    while day < period_end:
         weekday = day.weekday()
         hours = range(11, 19) if weekday == 6 else range(10, 21)
         for department in departments:
@@ -113,6 +130,40 @@ def _calls(city: City, departments: list[Department]):
                             outcome,
                         )
         day += dt.timedelta(days=1)
+
+
+# Calls left unrated on purpose, so the "unrated calls to fix" list has something true to show: per city,
+# on the 15th of each demo month at 12:30 local, the first salon dials a paid information service (8-809:
+# no tariff of ours lists it → "no rate for 7809… in the tariff") and a short local number that cannot be
+# completed with the city's area code ("invalid": area code + number ≠ 10 digits).
+UNRATED_ON_PURPOSE = ("78095550142", "12345")
+
+
+def _unrated_on_purpose(departments: list[Department]):
+    """The same tuples as `_calls`: answered outbound calls from the first salon's first number."""
+    department = departments[0]
+    did = (
+        NumberAssignment.objects.filter(department=department, valid_to__isnull=True)
+        .order_by("number__number")
+        .values_list("number__number", flat=True)
+        .first()
+    )
+    ext = (
+        Extension.objects.filter(department=department)
+        .order_by("extension")
+        .values_list("extension", flat=True)
+        .first()
+    )
+    if did is None or ext is None:
+        return
+    period_start, period_end = demo_period()
+    month = period_start
+    while month < period_end:
+        for n, customer in enumerate(UNRATED_ON_PURPOSE):
+            start = dt.datetime.combine(month.replace(day=15), dt.time(12, 30 + n))
+            if period_start <= start.date() < period_end:
+                yield (department, start, "out", did, ext, customer, 5, 47, "ok")
+        month = (month + dt.timedelta(days=32)).replace(day=1)
 
 
 def _q(text: str) -> str:
@@ -187,12 +238,17 @@ def seed(*, stdout) -> None:
                 "settings": {"layout": ["loguniqueid", "loguserfield"]} if asterisk else {},
             },
         )
-        name = f"{slug}-{PERIOD_START:%Y%m}-{PERIOD_END:%Y%m}.{'csv' if asterisk else 'txt'}"
-        done = ImportRun.objects.filter(source=source, file_name=name, status=ImportRun.Status.SUCCEEDED)
+        period_start, period_end = demo_period()
+        name = f"{slug}-{period_start:%Y%m}-{period_end:%Y%m}.{'csv' if asterisk else 'txt'}"
+        # Any demo file of this source imported before (maybe in an earlier month) counts: seeding again
+        # later never adds a second, overlapping set of demo calls.
+        done = ImportRun.objects.filter(
+            source=source, file_name__startswith=f"{slug}-", status=ImportRun.Status.SUCCEEDED
+        )
         if done.exists():
             already.append(city.name)
             continue
-        calls = list(_calls(city, departments))
+        calls = list(_calls(city, departments)) + list(_unrated_on_purpose(departments))
         text = _asterisk_file(city, line.trunk_id, calls) if asterisk else _mango_file(city, calls)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / name

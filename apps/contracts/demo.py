@@ -231,10 +231,12 @@ def seed(*, stdout) -> None:
         )
         created += made
         _party(appendix, operator, ContractParty.Role.OPERATOR)
+        # The tariff belongs to the contract that covers the lines and numbers (the rating rule: "the
+        # tariff of the contract that covers the line/number"); the appendix is the document it came in.
         tariff, made = Tariff.objects.get_or_create(
             code=f"{code}-TARIFF",
             defaults={
-                "contract": appendix,
+                "contract": master,
                 "name": f"Тариф «Бизнес» {operator.name}",
                 "valid_from": start,
                 "increment": "60/60" if index % 2 == 0 else "1/1",
@@ -301,6 +303,24 @@ def seed(*, stdout) -> None:
         _party(agreement, number.carrier, ContractParty.Role.OPERATOR)
         _party(agreement, number.intermediary, ContractParty.Role.PBX_PROVIDER)
         _party(agreement, None, ContractParty.Role.CUSTOMER)
-        _cover_number(agreement, number, start)
+        # The number has been in service (through the intermediary) since it was activated: this agreement
+        # renewed the earlier one, so it covers the number, and prices its calls, from then on.
+        since = min(start, number.activated_on or start)
+        _cover_number(agreement, number, since)
+        tariff, made = Tariff.objects.get_or_create(
+            code=f"DS-{number.number.lstrip('+')}-TARIFF",
+            defaults={
+                "contract": agreement,
+                "name": f"Тариф на вызовы через {number.intermediary.name}",
+                "valid_from": since,
+                "increment": "60/60",
+                "free_seconds": 3,
+            },
+        )
+        if made:
+            Rate.objects.bulk_create(
+                Rate(tariff=tariff, prefix=p, destination=d, price_per_minute=price + Decimal("0.20"))
+                for p, d, price in demo_rates()
+            )
 
     stdout.write(f"contracts: {created} new contract(s), {Contract.objects.count()} in the register")
