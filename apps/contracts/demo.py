@@ -318,9 +318,10 @@ def seed(*, stdout) -> None:
             },
         )
         if made:
-            Rate.objects.bulk_create(
+            rates = Rate.objects.bulk_create(
                 Rate(tariff=tariff, prefix=p, destination=d, price_per_minute=price + Decimal("0.20"))
                 for p, d, price in demo_rates()
             )
+            audit.record_created(Rate, rates)
 
     stdout.write(f"contracts: {created} new contract(s), {Contract.objects.count()} in the register")
