@@ -5,19 +5,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import mimetypes
 from decimal import Decimal
 from html import escape
-from urllib.parse import unquote, urlparse
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.formats import number_format
 
+from apps.core.pdf import BASE_URL, render_pdf, static_path  # noqa: F401 (static_path: part of this module's API)
+
 # A cell starting with one of these is a formula to Excel/LibreOffice; we export it as text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-PDF_BASE_URL = "https://portal.invalid/"
+PDF_BASE_URL = BASE_URL  # documents render against this origin; only our static files resolve under it
 
 COLUMNS = [
     ("city", "City"),
@@ -175,43 +174,7 @@ def trend_svg(points: list[tuple[str, Decimal]], *, title: str, width: int = 640
 # --- PDF ----------------------------------------------------------------------------------------
 
 
-def _static_fetcher():
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class StaticOnlyFetcher(URLFetcher):
-        """Serves the project's own static files and nothing else: no network, no other local files."""
-
-        def fetch(self, url, headers=None):
-            path = static_path(url)
-            if path is None:
-                raise ValueError(f"{url} is not one of the portal's static files")
-            with open(path, "rb") as handle:
-                body = handle.read()
-            content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, body, {"Content-Type": content_type})
-
-    return StaticOnlyFetcher()
-
-
-def static_path(url: str) -> str | None:
-    """The file behind a URL of ours under STATIC_URL (via the staticfiles finders), else None."""
-    parsed = urlparse(url)
-    base = urlparse(PDF_BASE_URL)
-    if (parsed.scheme, parsed.netloc) != (base.scheme, base.netloc):
-        return None
-    static_url = urlparse(settings.STATIC_URL).path
-    if not parsed.path.startswith(static_url):
-        return None
-    relative = unquote(parsed.path[len(static_url) :])
-    if not relative or ".." in relative.split("/"):
-        return None
-    found = finders.find(relative)
-    return found if isinstance(found, str) else None
-
-
 def to_pdf(data: dict, *, departments_detail: dict, chart: str) -> bytes:
-    from weasyprint import HTML
-
     html = render_to_string(
         "billing/report_pdf.html",
         {
@@ -221,4 +184,4 @@ def to_pdf(data: dict, *, departments_detail: dict, chart: str) -> bytes:
             "company": getattr(settings, "PORTAL_COMPANY_NAME", "") or "Telephony Portal",
         },
     )
-    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=_static_fetcher()).write_pdf()
+    return render_pdf(html)

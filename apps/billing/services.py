@@ -242,24 +242,8 @@ def _call_rows(month: Month, coverage: _Coverage) -> Iterator[_CallRow]:
 
 # --- Rating -------------------------------------------------------------------------------------
 
-_COMPARED = (
-    "period",
-    "started_at",
-    "department_id",
-    "status",
-    "call_type",
-    "contract_id",
-    "tariff_id",
-    "rate_id",
-    "destination",
-    "prefix",
-    "billed_seconds",
-    "included_seconds",
-    "cost",
-    "currency",
-    "vat_rate",
-    "reason",
-)
+# The stored columns a rating decides (one list for both engines: the SQL engine writes exactly these).
+_COMPARED = rating_sql.COLUMNS
 
 
 def _outcome(row: _CallRow, book: rating.TariffBook | None, result: rating.Rating, books, period) -> dict:

@@ -342,9 +342,6 @@ class BatchWriter:
         rows: dict[str, tuple] = {}
         rejected: list[QuarantinedRow] = []
         read = duplicates = 0
-        attribute = self.attributor.department_id
-        number_id = self.attributor.number_id
-        line_id = self.attributor.line_id
         for item in items:
             read += 1
             if isinstance(item, Rejected):
@@ -356,31 +353,7 @@ class BatchWriter:
             if key in rows:
                 duplicates += 1
                 continue
-            our_number_id = number_id(item.our_number)
-            rows[key] = (
-                run.source_id,
-                key,
-                item.call_group_id,
-                item.started_at,
-                item.answered_at,
-                item.ended_at,
-                item.duration,
-                item.billsec,
-                item.direction,
-                item.caller,
-                item.callee,
-                our_number_id,
-                item.extension,
-                line_id(item.trunk),
-                item.trunk,
-                item.disposition,
-                item.raw_disposition,
-                item.provider_cost,
-                item.currency,
-                attribute(item.started_at, item.extension, our_number_id),
-                run.pk,
-                item.raw_text or json.dumps(item.raw, ensure_ascii=False, default=str),
-            )
+            rows[key] = record_row(item, self.attributor, source_id=run.source_id, run_id=run.pk)
         with transaction.atomic():
             inserted = insert_batch(list(rows.values()))
             self._count(read, inserted, duplicates + len(rows) - inserted, rejected, bytes_done=bytes_done)
@@ -410,6 +383,36 @@ class BatchWriter:
             self.progress(self.run)
 
 
+def record_row(item: CallRow, attributor: Attributor, *, source_id: int, run_id: int) -> tuple:
+    """One call as a `calls_callrecord` row in `store.COLUMNS` order (both store paths use it): numbers and
+    trunk resolved to ids, the department attributed at call time, the raw record kept for re-processing."""
+    our_number_id = attributor.number_id(item.our_number)
+    return (
+        source_id,
+        item.external_id,
+        item.call_group_id,
+        item.started_at,
+        item.answered_at,
+        item.ended_at,
+        item.duration,
+        item.billsec,
+        item.direction,
+        item.caller,
+        item.callee,
+        our_number_id,
+        item.extension,
+        attributor.line_id(item.trunk),
+        item.trunk,
+        item.disposition,
+        item.raw_disposition,
+        item.provider_cost,
+        item.currency,
+        attributor.department_id(item.started_at, item.extension, our_number_id),
+        run_id,
+        item.raw_text or json.dumps(item.raw, ensure_ascii=False, default=str),
+    )
+
+
 class _StreamBatch:
     """Up to `limit` items of a file, turned into COPY text as PostgreSQL asks for it (`read`), so
     parsing here and indexing on the server run at the same time. Counts what it read, keeps the
@@ -434,9 +437,7 @@ class _StreamBatch:
             return ""
         run, source_id, run_id = self.run, self.run.source_id, self.run.pk
         seen, rejected, writerow = self.seen, self.rejected, self.writer.writerow
-        attribute = self.attributor.department_id
-        number_id = self.attributor.number_id
-        line_id = self.attributor.line_id
+        attributor = self.attributor
         buffer = self.buffer
         items = self.items
         read = self.count
@@ -458,33 +459,7 @@ class _StreamBatch:
                     self.duplicates += 1
                     continue
                 seen.add(key)
-                our_number_id = number_id(item.our_number)
-                writerow(
-                    (
-                        source_id,
-                        key,
-                        item.call_group_id,
-                        item.started_at,
-                        item.answered_at,
-                        item.ended_at,
-                        item.duration,
-                        item.billsec,
-                        item.direction,
-                        item.caller,
-                        item.callee,
-                        our_number_id,
-                        item.extension,
-                        line_id(item.trunk),
-                        item.trunk,
-                        item.disposition,
-                        item.raw_disposition,
-                        item.provider_cost,
-                        item.currency,
-                        attribute(item.started_at, item.extension, our_number_id),
-                        run_id,
-                        item.raw_text or json.dumps(item.raw, ensure_ascii=False, default=str),
-                    )
-                )
+                writerow(record_row(item, attributor, source_id=source_id, run_id=run_id))
                 self.stored += 1
                 if buffer.tell() >= CHUNK_CHARS:
                     break

@@ -27,7 +27,7 @@ class StaticOnlyFetcher(URLFetcher):
     def fetch(self, url, headers=None):
         if url.startswith("data:"):
             return super().fetch(url, headers)
-        path = _static_path(url)
+        path = static_path(url)
         if path is None:
             self.blocked.append(url)
             raise ValueError(f"not one of the portal's static files: {url[:200]}")
@@ -37,7 +37,8 @@ class StaticOnlyFetcher(URLFetcher):
         return URLFetcherResponse(url, body, {"Content-Type": content_type})
 
 
-def _static_path(url: str) -> str | None:
+def static_path(url: str) -> str | None:
+    """The file behind a URL of ours under STATIC_URL (staticfiles finders, else STATIC_ROOT), else None."""
     from django.contrib.staticfiles import finders
 
     parts = urlsplit(url)
