@@ -235,7 +235,14 @@ class DeviceResource(PortalResource):
         export_order = fields
 
     def get_queryset(self):
-        return super().get_queryset().select_related("department", "employee")
+        # Two devices of one model in one salon tie on the model's ordering; the serial breaks the tie,
+        # so an export is the same file every time.
+        return (
+            super()
+            .get_queryset()
+            .select_related("department", "employee")
+            .order_by("department__code", "kind", "model", "serial")
+        )
 
 
 class CallRouteResource(PortalResource):
