@@ -77,7 +77,7 @@ def test_running_server_shows_the_dashboard_after_a_demo_login(server):
         assert response.status == 200
         assert response.url == f"{server}/"
     assert "Dashboard" in page
-    assert "Kazan" in page and "Ufa" in page
+    assert "Казань" in page and "Уфа" in page
     assert "What we would lose if we changed PBX" in page
     assert "ОблакоАТС" in page
     with opener.open(f"{server}/static/css/portal.css", timeout=30) as css:

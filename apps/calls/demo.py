@@ -28,7 +28,7 @@ from .models import ImportRun, Source
 PERIOD_START: dt.date | None = None
 PERIOD_END: dt.date | None = None  # exclusive
 MONTHS = 3
-ASTERISK_CITIES = {"Kazan", "Ufa", "Samara", "Nizhny Novgorod"}
+ASTERISK_CITIES = {"Казань", "Уфа", "Самара", "Нижний Новгород"}
 HOUR_WEIGHT = {
     10: 0.6,
     11: 0.9,

@@ -9,7 +9,7 @@ from .models import City, Department, Employee
 # (name, time zone, area code, city code for salon codes, [(salon name, address), ...])
 CITIES = [
     (
-        "Moscow",
+        "Москва",
         "Europe/Moscow",
         "495",
         "MSK",
@@ -20,7 +20,7 @@ CITIES = [
         ],
     ),
     (
-        "Saint Petersburg",
+        "Санкт-Петербург",
         "Europe/Moscow",
         "812",
         "SPB",
@@ -31,7 +31,7 @@ CITIES = [
         ],
     ),
     (
-        "Kazan",
+        "Казань",
         "Europe/Moscow",
         "843",
         "KZN",
@@ -41,7 +41,7 @@ CITIES = [
         ],
     ),
     (
-        "Ufa",
+        "Уфа",
         "Asia/Yekaterinburg",
         "347",
         "UFA",
@@ -51,7 +51,7 @@ CITIES = [
         ],
     ),
     (
-        "Yekaterinburg",
+        "Екатеринбург",
         "Asia/Yekaterinburg",
         "343",
         "EKB",
@@ -61,7 +61,7 @@ CITIES = [
         ],
     ),
     (
-        "Novosibirsk",
+        "Новосибирск",
         "Asia/Novosibirsk",
         "383",
         "NSK",
@@ -71,7 +71,7 @@ CITIES = [
         ],
     ),
     (
-        "Samara",
+        "Самара",
         "Europe/Samara",
         "846",
         "SMR",
@@ -81,7 +81,7 @@ CITIES = [
         ],
     ),
     (
-        "Nizhny Novgorod",
+        "Нижний Новгород",
         "Europe/Moscow",
         "831",
         "NNV",
@@ -91,7 +91,7 @@ CITIES = [
         ],
     ),
     (
-        "Krasnodar",
+        "Краснодар",
         "Europe/Moscow",
         "861",
         "KRD",
@@ -162,10 +162,29 @@ def staff_of(salon_number: int) -> list[tuple[str, str]]:
     return people
 
 
+# Demo databases seeded before the cities got their Russian names: seeding again renames them in place
+# instead of adding a second set of cities.
+ENGLISH_NAMES = {
+    "Москва": "Moscow",
+    "Санкт-Петербург": "Saint Petersburg",
+    "Казань": "Kazan",
+    "Уфа": "Ufa",
+    "Екатеринбург": "Yekaterinburg",
+    "Новосибирск": "Novosibirsk",
+    "Самара": "Samara",
+    "Нижний Новгород": "Nizhny Novgorod",
+    "Краснодар": "Krasnodar",
+}
+
+
 def seed(*, stdout) -> None:
     salons = staff = 0
     salon_number = 0
     for name, zone, area_code, city_code, salon_rows in CITIES:
+        if not City.objects.filter(name=name).exists():
+            for old in City.objects.filter(name=ENGLISH_NAMES[name], area_code=area_code):
+                old.name = name
+                old.save(update_fields=["name"])
         city, _ = upsert(City, {"name": name}, {"timezone": zone, "area_code": area_code})
         for index, (salon_name, address) in enumerate(salon_rows, start=1):
             salon_number += 1

@@ -21,7 +21,7 @@ from apps.contracts.services import contract_document_add
 
 from .services import document_scan
 
-DIRECT_CITIES = ("Kazan", "Ufa")
+DIRECT_CITIES = ("Казань", "Уфа")
 TEXTS = Path(__file__).with_name("demo_texts")
 
 OFFER_TEXT = (TEXTS / "offer.txt").read_text(encoding="utf-8")

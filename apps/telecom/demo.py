@@ -31,15 +31,15 @@ PBX_PROVIDERS = [
 ]
 # city → (carrier of its geographic numbers, PBX its numbers route to, trunk channels)
 CITY_TELECOM = {
-    "Moscow": ("Магистраль Телеком", "ОблакоАТС", 16),
-    "Saint Petersburg": ("Северный Луч", "ОблакоАТС", 12),
-    "Kazan": ("Волга-Связь", "ОблакоАТС", 8),
-    "Ufa": ("Башкирская телефонная компания", "ОблакоАТС", 8),
-    "Yekaterinburg": ("Северный Луч", "ТелеХаб", 8),
-    "Novosibirsk": ("Северный Луч", "ТелеХаб", 8),
-    "Samara": ("Магистраль Телеком", "ОблакоАТС", 8),
-    "Nizhny Novgorod": ("Магистраль Телеком", "ОблакоАТС", 8),
-    "Krasnodar": ("Магистраль Телеком", "ОблакоАТС", 8),
+    "Москва": ("Магистраль Телеком", "ОблакоАТС", 16),
+    "Санкт-Петербург": ("Северный Луч", "ОблакоАТС", 12),
+    "Казань": ("Волга-Связь", "ОблакоАТС", 8),
+    "Уфа": ("Башкирская телефонная компания", "ОблакоАТС", 8),
+    "Екатеринбург": ("Северный Луч", "ТелеХаб", 8),
+    "Новосибирск": ("Северный Луч", "ТелеХаб", 8),
+    "Самара": ("Магистраль Телеком", "ОблакоАТС", 8),
+    "Нижний Новгород": ("Магистраль Телеком", "ОблакоАТС", 8),
+    "Краснодар": ("Магистраль Телеком", "ОблакоАТС", 8),
 }
 # salons whose numbers are rented through the PBX provider (the rest are direct from the operator)
 THROUGH_PBX = {"KZN-01", "KZN-02", "UFA-01", "UFA-02", "MSK-02", "EKB-01", "EKB-02", "NSK-01"}
@@ -236,7 +236,7 @@ def seed(*, stdout) -> None:
                 counts["routes"] += 1
 
     # A few numbers outside the pattern: a federal 8-800 line, one reserved, one released.
-    moscow, kazan, krasnodar = (City.objects.get(name=n) for n in ("Moscow", "Kazan", "Krasnodar"))
+    moscow, kazan, krasnodar = (City.objects.get(name=n) for n in ("Москва", "Казань", "Краснодар"))
     toll_free = _number(
         e164="+78005553535",
         city=moscow,

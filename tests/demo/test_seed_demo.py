@@ -50,10 +50,20 @@ def test_demo_has_nine_cities_with_their_zones_and_area_codes():
     seed()
     cities = {c.name: (c.timezone, c.area_code) for c in City.objects.all()}
     assert len(cities) == 9
-    assert cities["Kazan"] == ("Europe/Moscow", "843")
-    assert cities["Ufa"] == ("Asia/Yekaterinburg", "347")
-    assert cities["Novosibirsk"] == ("Asia/Novosibirsk", "383")
-    assert cities["Samara"] == ("Europe/Samara", "846")
+    assert cities["Казань"] == ("Europe/Moscow", "843")
+    assert cities["Уфа"] == ("Asia/Yekaterinburg", "347")
+    assert cities["Новосибирск"] == ("Asia/Novosibirsk", "383")
+    assert cities["Самара"] == ("Europe/Samara", "846")
+
+
+def test_a_demo_seeded_with_english_city_names_is_renamed_not_doubled():
+    from apps.company import demo
+
+    kazan = City.objects.create(name="Kazan", timezone="Europe/Moscow", area_code="843")
+    demo.seed(stdout=io.StringIO())
+    kazan.refresh_from_db()
+    assert kazan.name == "Казань"
+    assert City.objects.count() == 9 and not City.objects.filter(name="Kazan").exists()
 
 
 def test_demo_has_twenty_salons_of_two_or_three_staff():
@@ -73,7 +83,7 @@ def test_demo_numbers_come_from_five_operators_and_two_pbx_providers():
     assert numbers.values("carrier").distinct().count() == 5
     at_risk = PhoneNumber.objects.at_risk()
     assert at_risk.values("intermediary").distinct().count() == 2
-    assert at_risk.filter(city__name="Kazan").exists() and at_risk.filter(city__name="Ufa").exists()
+    assert at_risk.filter(city__name="Казань").exists() and at_risk.filter(city__name="Уфа").exists()
     assert PhoneNumber.objects.active().filter(intermediary__isnull=True).count() > 10
     assert set(numbers.values_list("kind", flat=True)) == set(PhoneNumber.Kind.values)
 
@@ -92,7 +102,7 @@ def test_demo_has_ip_phones_landline_phones_and_trunks_with_ids():
     kinds = set(Device.objects.values_list("kind", flat=True))
     assert {Device.Kind.IP_PHONE, Device.Kind.ANALOGUE_PHONE} <= kinds
     assert not Line.objects.filter(trunk_id="").exists()
-    assert Line.objects.get(name="SIP Kazan").trunk_id == "trunk-kzn"
+    assert Line.objects.get(name="SIP Казань").trunk_id == "trunk-kzn"
 
 
 def signs_in(username: str, password: str) -> bool:
