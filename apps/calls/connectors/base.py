@@ -208,7 +208,13 @@ def parse_int(value: str, name: str) -> int:
     text = (value or "").strip()
     if not text.isdigit() or not text.isascii():
         raise RowInvalid(f"{name}: {value!r} is not a whole number of seconds")
-    return int(text)
+    seconds = int(text)
+    if seconds > MAX_SECONDS:  # the column is a 32-bit integer: one such row must not fail the whole file
+        raise RowInvalid(f"{name}: {value!r} is out of range")
+    return seconds
+
+
+MAX_SECONDS = 2_147_483_647
 
 
 def parse_local(value: str, name: str, tz: zoneinfo.ZoneInfo, *, required: bool = True) -> dt.datetime | None:
