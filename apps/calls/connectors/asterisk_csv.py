@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from typing import IO
 
 from .base import (
+    _HEX,
     CallRow,
     Connector,
     ConnectorError,
@@ -265,6 +266,7 @@ class CdrCustomConnector(Connector):
 # ----------------------------------------------------------------- PostgreSQL fast path (COPY lines)
 
 _MINUTES_SECONDS = frozenset(f":{m:02d}:{s:02d}" for m in range(60) for s in range(60))
+QUOTE, QUOTES = '"', '""'
 _CACHE_LIMIT = 50_000  # entries per cache; a cache that fills up starts afresh (memory stays flat)
 
 
@@ -302,7 +304,9 @@ class MasterCopyLines:
         self.hours: dict[str, tuple[str, dt.date] | None] = {}
         self.parties: dict[str, tuple[str, bool, str, str, bool]] = {}
         self.peers: dict[str, tuple[str, bool]] = {}
-        self.dispositions: dict[str, tuple[str, str] | None] = {}
+        self.heads: dict[str, tuple[str, bool]] = {}
+        self.dispositions: dict[str, str | None] = {}
+        self.trunk_fields: dict[str, str] = {}
         self.departments: dict[tuple[str, int | None, dt.date], str] = {}
 
     def lines(self, stream: IO[bytes]) -> Iterator[tuple[str, str] | CallRow | Rejected]:
@@ -391,11 +395,9 @@ class MasterCopyLines:
         dst = fields[2]
         party = parties.get(dst) or self.party(dst)
         dst_text, dst_ext, callee, callee_quoted, callee_e164 = party
-        peers = self.peers
-        channel = fields[5]
-        a_peer, a_ext = peers.get(channel) or self.peer(channel)
-        channel = fields[6]
-        b_peer, b_ext = peers.get(channel) or self.peer(channel)
+        peer = self.peer
+        a_peer, a_ext = peer(fields[5])
+        b_peer, b_ext = peer(fields[6])
         direction, trunk = self.records.route(fields[3], fields[8], src_ext, dst_ext, a_peer, b_peer)
         attributor = self.attributor
         if direction == "in":
@@ -404,8 +406,7 @@ class MasterCopyLines:
         else:
             extension = src_text if src_ext else (a_peer if a_ext else "")
             number_id = None
-        trunk = trunk[:100]
-        line_id = attributor.lines.get(trunk) if trunk else None
+        trunk_fields = self.trunk_fields.get(trunk) or self.trunk_field(trunk)
         departments = self.departments
         key = (extension, number_id, day)
         department = departments.get(key)
@@ -424,8 +425,7 @@ class MasterCopyLines:
             f"{self.prefix}{_quote(external_id)},{_quote((linkedid or uniqueid)[:160])},"
             f"{start}{offset},{answered},{end}{offset},{duration},{billsec},"
             f'"{direction}",{caller},{callee_quoted},{"" if number_id is None else number_id},"{extension}",'
-            f'{"" if line_id is None else line_id},{_quote(trunk)},{outcome[0]},{outcome[1]},,"",'
-            f"{department}{self.run_field}{_quote(raw)}\n"
+            f'{trunk_fields},{outcome},,"",{department}{self.run_field}"{raw.replace(QUOTE, QUOTES)}"\n'
         )
         return external_id, text
 
@@ -469,19 +469,36 @@ class MasterCopyLines:
         back = (naive - offset).replace(tzinfo=dt.UTC).astimezone(self.tz)
         return back.replace(tzinfo=None) == naive
 
-    def disposition(self, raw: str) -> tuple[str, str] | None:
+    def disposition(self, raw: str) -> str | None:
+        """The disposition and raw disposition columns, or None for one the generic parser must reject."""
         text = raw.strip()
         normalised = DISPOSITIONS.get(text.upper())
-        outcome = None if normalised is None else (f'"{normalised}"', _quote(text[:64]))
+        outcome = None if normalised is None else f'"{normalised}",{_quote(text[:64])}'
         if len(self.dispositions) >= _CACHE_LIMIT:
             self.dispositions.clear()
         self.dispositions[raw] = outcome
         return outcome
 
+    def trunk_field(self, trunk: str) -> str:
+        """The line id and trunk columns of a call through `trunk`."""
+        trunk = trunk[:100]
+        line_id = self.attributor.lines.get(trunk) if trunk else None
+        field = f"{'' if line_id is None else line_id},{_quote(trunk)}"
+        self.trunk_fields[trunk] = field  # as many as our lines' trunks, plus ""
+        return field
+
     def party(self, raw: str) -> tuple[str, bool, str, str, bool]:
         """(the value stripped, is it an extension, its stored form, that quoted, is it E.164)."""
+        if len(raw) == 11 and raw.isdigit() and raw.isascii() and raw[0] in "78":
+            # The commonest shape, a Russian number 8XXXXXXXXXX / 7XXXXXXXXXX (as normalise_party has it).
+            stored = "+7" + raw[1:]
+            info = (raw, False, stored, f'"{stored}"', True)
+            if len(self.parties) >= _CACHE_LIMIT:
+                self.parties.clear()
+            self.parties[raw] = info
+            return info
         text = raw.strip()
-        stored = normalise_party(text)
+        stored = normalise_party.__wrapped__(text)  # cached here; its LRU would only churn
         info = (text, is_extension(text), stored, _quote(stored), is_e164(stored))
         if len(self.parties) >= _CACHE_LIMIT:
             self.parties.clear()
@@ -489,9 +506,24 @@ class MasterCopyLines:
         return info
 
     def peer(self, channel: str) -> tuple[str, bool]:
-        peer = channel_peer(channel)
-        info = (peer, is_extension(peer))
-        if len(self.peers) >= _CACHE_LIMIT:
-            self.peers.clear()
-        self.peers[channel] = info
+        """(channel_peer(channel), is it an extension). A channel name ends in a suffix unique to the
+        call (`-0000001b`); with it cut off, the rest is cached. channel_peer() gives the same peer for
+        any valid suffix, so the suffix `0` stands in for it."""
+        head, dash, tail = channel.rpartition("-")
+        if dash and tail and ((len(tail) == 8 and _HEX.issuperset(tail)) or tail.isdecimal()):
+            info = self.heads.get(head)
+            if info is None:
+                peer = channel_peer(head + "-0")
+                info = (peer, is_extension(peer))
+                if len(self.heads) >= _CACHE_LIMIT:
+                    self.heads.clear()
+                self.heads[head] = info
+            return info
+        info = self.peers.get(channel)
+        if info is None:
+            peer = channel_peer(channel)
+            info = (peer, is_extension(peer))
+            if len(self.peers) >= _CACHE_LIMIT:
+                self.peers.clear()
+            self.peers[channel] = info
         return info
