@@ -423,7 +423,8 @@ def record_row(item: CallRow, attributor: Attributor, *, source_id: int, run_id:
 class _StreamBatch:
     """Up to `limit` items of a file, turned into COPY text as PostgreSQL asks for it (`read`), so
     parsing here and indexing on the server run at the same time. Counts what it read, keeps the
-    rejected rows for quarantine, skips repeats within the batch, and keeps its text for `replay`."""
+    rejected rows for quarantine, skips repeats within the batch, and keeps its text for `replay`.
+    Items are CallRows, Rejected rows, or (external id, COPY line) pairs a connector wrote itself."""
 
     def __init__(self, writer: BatchWriter, items: Iterator, *, limit: int):
         self.items = items

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from .base import (
     _HEX,
@@ -35,6 +35,9 @@ from .base import (
     record_hash,
     register,
 )
+
+if TYPE_CHECKING:
+    from ..attribution import Attributor
 
 BASE_COLUMNS = [
     "accountcode", "src", "dst", "dcontext", "clid", "channel", "dstchannel", "lastapp", "lastdata",
@@ -225,7 +228,7 @@ class AsteriskCsvConnector(Connector):
                 yield Rejected(line, exc.messages[0], raw)
 
     def copy_lines(
-        self, stream: IO[bytes], *, attributor, source_id: int, run_id: int
+        self, stream: IO[bytes], *, attributor: Attributor, source_id: int, run_id: int
     ) -> Iterator[tuple[str, str] | CallRow | Rejected]:
         """read_file() for PostgreSQL's COPY: each row straight to its `calls_callrecord` line (see
         MasterCopyLines); a row it cannot vouch for comes as read_file() would give it."""
@@ -291,7 +294,9 @@ class MasterCopyLines:
     stored rows and the quarantine are the same either way (tests/calls/test_asterisk_fast.py).
     """
 
-    def __init__(self, connector: AsteriskCsvConnector, attributor, *, source_id: int, run_id: int):
+    def __init__(
+        self, connector: AsteriskCsvConnector, attributor: Attributor, *, source_id: int, run_id: int
+    ):
         self.connector = connector
         self.records = AsteriskRecords(connector)
         self.attributor = attributor
