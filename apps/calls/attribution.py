@@ -63,3 +63,17 @@ class Attributor:
             if periods:
                 return _pick(periods, day or started_at.astimezone(self.tz).date())
         return None
+
+    def department_on(self, day: dt.date, extension: str, number_id: int | None) -> int | None:
+        """department_id() for a call whose local day is already known (the COPY fast path)."""
+        if extension:
+            periods = self.extensions.get(extension)
+            if periods:
+                found = _pick(periods, day)
+                if found is not None:
+                    return found
+        if number_id is not None:
+            periods = self.assignments.get(number_id)
+            if periods:
+                return _pick(periods, day)
+        return None

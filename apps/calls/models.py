@@ -300,10 +300,10 @@ class CallRecord(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     # No single-column indexes on source, our_number, department: the composite unique constraint and
-    # indexes below lead with them, and every extra index costs the ingest (see docs/calls.md, figures).
+    # indexes below lead with them, and every extra index costs the ingest (see docs/calls.md, Speed).
     # No database-level foreign keys on the four links either: their values come from rows the import
     # has just read from those tables, Django still refuses (PROTECT) to delete a referenced row, and a
-    # per-row constraint check was a quarter of the server's work in the ingest (docs/calls.md, figures).
+    # per-row constraint check was a quarter of the server's work in the ingest (docs/calls.md, Speed).
     source = models.ForeignKey(
         "calls.Source",
         on_delete=models.PROTECT,

@@ -264,9 +264,16 @@ def _process_file(run: ImportRun, path, progress) -> None:
     else:
         raise ConnectorError(f"run #{run.pk} has no file to read")
     try:
-        writer = BatchWriter(run, attributor=_attributor(run.source), progress=progress)
+        attributor = _attributor(run.source)
+        writer = BatchWriter(run, attributor=attributor, progress=progress)
+        copy_lines = getattr(connector, "copy_lines", None)
+        if copy_lines is not None and connection.vendor == "postgresql":
+            # The connector writes most rows' COPY lines itself (Master.csv: asterisk_csv.MasterCopyLines).
+            items = copy_lines(handle, attributor=attributor, source_id=run.source_id, run_id=run.pk)
+        else:
+            items = connector.read_file(handle)
         writer.write(
-            connector.read_file(handle),
+            items,
             bytes_read=lambda: connector.bytes_read,
             parses_without_queries=connector.parses_without_queries,
         )
@@ -416,7 +423,8 @@ def record_row(item: CallRow, attributor: Attributor, *, source_id: int, run_id:
 class _StreamBatch:
     """Up to `limit` items of a file, turned into COPY text as PostgreSQL asks for it (`read`), so
     parsing here and indexing on the server run at the same time. Counts what it read, keeps the
-    rejected rows for quarantine, skips repeats within the batch, and keeps its text for `replay`."""
+    rejected rows for quarantine, skips repeats within the batch, and keeps its text for `replay`.
+    Items are CallRows, Rejected rows, or (external id, COPY line) pairs a connector wrote itself."""
 
     def __init__(self, writer: BatchWriter, items: Iterator, *, limit: int):
         self.items = items
@@ -449,7 +457,19 @@ class _StreamBatch:
                     self.exhausted = True
                     break
                 read += 1
-                if item.__class__ is Rejected:
+                cls = item.__class__
+                if cls is tuple:  # (external id, COPY line) from a connector's copy_lines()
+                    key, text = item
+                    if key in seen:
+                        self.duplicates += 1
+                        continue
+                    seen.add(key)
+                    buffer.write(text)
+                    self.stored += 1
+                    if buffer.tell() >= CHUNK_CHARS:
+                        break
+                    continue
+                if cls is Rejected:
                     rejected.append(
                         QuarantinedRow(run=run, line=item.line, reason=item.reason[:2000], raw=item.raw)
                     )

@@ -135,6 +135,24 @@ def test_unknown_disposition_and_bad_time_are_rejected_with_reasons():
     assert isinstance(second, Rejected) and "start" in second.reason and second.line == 2
 
 
+def test_seconds_beyond_the_column_are_rejected_not_a_failed_file():
+    data = (
+        master_line(billsec=99999999999)
+        + master_line(duration=2147483647, billsec=2147483647)
+        + master_line(duration="9" * 5000)
+        + master_line(billsec="0000000000007")
+    )
+    first, second, third, fourth = parse(AsteriskCsvConnector, data.encode())
+    assert isinstance(first, Rejected) and first.reason == "billsec: '99999999999' is out of range"
+    assert isinstance(second, CallRow) and second.billsec == 2147483647
+    assert (
+        isinstance(third, Rejected)
+        and third.reason.startswith("duration: '999")
+        and "out of range" in third.reason
+    )
+    assert isinstance(fourth, CallRow) and fourth.billsec == 7
+
+
 def test_cdr_custom_reads_its_configured_order():
     columns = ["clid", "src", "dst", "dcontext", "channel", "dstchannel", "lastapp", "lastdata", "start",
                "answer", "end", "duration", "billsec", "disposition", "amaflags", "accountcode", "uniqueid",

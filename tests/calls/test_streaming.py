@@ -58,15 +58,16 @@ def test_rejected_rows_in_streamed_batches_are_quarantined_with_their_lines(run_
 def test_a_parser_failure_mid_file_fails_the_run_and_keeps_no_half_batch(
     run_import, small_batches, monkeypatch
 ):
-    original = AsteriskCsvConnector.read_file
+    # The CSV reader under both read_file() and the PostgreSQL fast path (copy_lines()).
+    original = AsteriskCsvConnector.csv_rows
 
-    def breaks_after_ten(self, stream):
-        for n, item in enumerate(original(self, stream)):
+    def breaks_after_ten(self, stream, **options):
+        for n, item in enumerate(original(self, stream, **options)):
             if n == 10:
                 raise ConnectorError("the file was cut off (test)")
             yield item
 
-    monkeypatch.setattr(AsteriskCsvConnector, "read_file", breaks_after_ten)
+    monkeypatch.setattr(AsteriskCsvConnector, "csv_rows", breaks_after_ten)
     run = run_import(SourceFactory(), lines(0, 20).encode())
     assert run.status == "failed" and run.error == "the file was cut off (test)"
     # The first batch (7 rows) was committed with its counters; the broken batch left nothing.

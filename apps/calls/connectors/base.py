@@ -204,10 +204,17 @@ def record_hash(parts: Iterable[str]) -> str:
     return "h:" + digest[:32]  # 128 bits: collisions are out of reach, and the unique index stays small
 
 
+MAX_SECONDS = 2_147_483_647  # durations are stored in PostgreSQL `integer` columns
+
+
 def parse_int(value: str, name: str) -> int:
     text = (value or "").strip()
     if not text.isdigit() or not text.isascii():
         raise RowInvalid(f"{name}: {value!r} is not a whole number of seconds")
+    # The column is a 32-bit integer: one such row must not fail the whole file (nor a number too
+    # long for int() crash the parser).
+    if len(text.lstrip("0")) > 10 or int(text) > MAX_SECONDS:
+        raise RowInvalid(f"{name}: {value!r} is out of range")
     return int(text)
 
 
