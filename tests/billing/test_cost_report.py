@@ -10,7 +10,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
 
 from apps.billing import exports
 from apps.billing.models import ChargeAllocation, CostReport, RatedCall
@@ -106,6 +108,27 @@ def test_allocating_again_replaces_the_months_allocation(world):
     first = list(ChargeAllocation.objects.values_list("department_id", "amount"))
     charges_allocate(month=MARCH)
     assert list(ChargeAllocation.objects.values_list("department_id", "amount")) == first
+
+
+def test_allocation_does_a_fixed_number_of_queries_whatever_the_number_of_numbers_and_charges(
+    world, django_assert_max_num_queries
+):
+    def add(count: int) -> None:
+        for _ in range(count):
+            NumberAssignmentFactory(department=world.office, valid_from=dt.date(2026, 3, 11))
+            RecurringChargeFactory(contract=world.contract, department=world.sales, amount=D("10.00"))
+
+    add(2)
+    with CaptureQueriesContext(connection) as few:
+        charges_allocate(month=MARCH)
+    add(40)
+    with django_assert_max_num_queries(len(few)):
+        written = charges_allocate(month=MARCH)
+    # 43 numbers (each held 21 days by KZN-2, 10 days by no one) + 42 charges + the world's own.
+    assert ChargeAllocation.objects.filter(period=MARCH.first_day).count() == written
+    assert ChargeAllocation.objects.filter(period=MARCH.first_day, number__isnull=False).count() == 1 + 42 * 2
+    newest = NumberAssignment.objects.latest("pk").number
+    assert shares(number=newest) == {"KZN-2": D("338.71"), None: D("161.29")}
 
 
 @pytest.fixture
