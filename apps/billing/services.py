@@ -13,7 +13,7 @@ import json
 import re
 import tempfile
 import zoneinfo
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -592,11 +592,11 @@ class _Charge:
 def charges_allocate(*, month: Month) -> int:
     """Share out the month's fixed fees; the month's previous allocation is replaced.
 
-    A fixed number of queries whatever the number of numbers and charges: five reads, one DELETE and
-    one multi-row INSERT per 500 shares. Returns the number of allocation rows written.
+    A fixed number of queries whatever the number of numbers and charges: six reads, then — only when
+    the shares differ from the stored ones — one DELETE and one multi-row INSERT per 500 shares (a
+    report rebuilt on unchanged inventory writes nothing). Returns the number of allocation rows.
     """
     period, start, end = month.first_day, month.first_day, month.next_first_day
-    ChargeAllocation.objects.filter(period=period).delete()
     rows: list[tuple] = []
     number_vat = _number_contracts(start, end)
     number_fee = ChargeAllocation.Kind.NUMBER_FEE.value
@@ -677,7 +677,10 @@ def charges_allocate(*, month: Month) -> int:
                     charge.vat_rate,
                 )
             )
-    _insert_rows(ChargeAllocation, _ALLOCATION_COLUMNS, rows)
+    stored = Counter(ChargeAllocation.objects.filter(period=period).values_list(*_ALLOCATION_COLUMNS))
+    if stored != Counter(rows):
+        ChargeAllocation.objects.filter(period=period).delete()
+        _insert_rows(ChargeAllocation, _ALLOCATION_COLUMNS, rows)
     return len(rows)
 
 

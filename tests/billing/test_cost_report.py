@@ -129,6 +129,13 @@ def test_allocation_does_a_fixed_number_of_queries_whatever_the_number_of_number
     assert ChargeAllocation.objects.filter(period=MARCH.first_day, number__isnull=False).count() == 1 + 42 * 2
     newest = NumberAssignment.objects.latest("pk").number
     assert shares(number=newest) == {"KZN-2": D("338.71"), None: D("161.29")}
+    # Nothing changed since: the same shares are read back and nothing is written.
+    with CaptureQueriesContext(connection) as again:
+        assert charges_allocate(month=MARCH) == written
+    assert not [q for q in again.captured_queries if q["sql"].startswith(("INSERT", "DELETE", "UPDATE"))]
+    NumberAssignment.objects.filter(number=newest).update(valid_from=dt.date(2026, 3, 1))
+    charges_allocate(month=MARCH)
+    assert shares(number=newest) == {"KZN-2": D("500.00")}
 
 
 @pytest.fixture
