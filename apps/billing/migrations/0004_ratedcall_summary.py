@@ -26,7 +26,9 @@ def _pg_delta(*parts: str) -> str:
         f"INSERT INTO billing_ratedcallsummary AS s ({GROUP}, calls, billed_seconds, cost) "
         f"SELECT {GROUP}, sum(n), sum(sec), sum(c) FROM ({rows}) d GROUP BY {GROUP} "
         "HAVING sum(n) <> 0 OR sum(sec) <> 0 OR sum(c) <> 0 "
-        f"ON CONFLICT {CONFLICT} DO UPDATE SET {ADD};\n"
+        # Groups are upserted in one order in every transaction, so two ratings of one month wait for
+        # each other instead of deadlocking.
+        f"ORDER BY {GROUP} ON CONFLICT {CONFLICT} DO UPDATE SET {ADD};\n"
         "    DELETE FROM billing_ratedcallsummary WHERE calls = 0;"
     )
 
