@@ -592,7 +592,7 @@ class _Charge:
 def charges_allocate(*, month: Month) -> int:
     """Share out the month's fixed fees; the month's previous allocation is replaced.
 
-    A fixed number of queries whatever the number of numbers and charges: six reads, then — only when
+    A fixed number of queries whatever the number of numbers and charges: seven reads, then — only when
     the shares differ from the stored ones — one DELETE and one multi-row INSERT per 500 shares (a
     report rebuilt on unchanged inventory writes nothing). Returns the number of allocation rows.
     """
