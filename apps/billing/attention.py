@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import DecimalField, ExpressionWrapper, F
+from django.db.models import DecimalField, ExpressionWrapper, F, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.core.attention import AttentionItem
 
-from .models import CostReport, CostReportLine, RatedCall
+from .models import CostReport, CostReportLine, RatedCall, RatedCallSummary
 from .rating import Month, Status
 
 
@@ -37,7 +37,12 @@ def unrated_calls(*, today: dt.date) -> list[AttentionItem]:
         (this_month.previous(), "billing.unrated_calls"),
         (this_month, "billing.unrated_calls.current"),
     ):
-        count = RatedCall.objects.filter(period=month.first_day, status=Status.UNRATED).count()
+        count = (
+            RatedCallSummary.objects.filter(period=month.first_day, status=Status.UNRATED).aggregate(
+                n=Sum("calls")
+            )["n"]
+            or 0
+        )
         found.append(
             AttentionItem(
                 key=key,

@@ -12,11 +12,26 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.formats import number_format
 
-from apps.core.pdf import BASE_URL, render_pdf, static_path  # noqa: F401 (static_path: part of this module's API)
-
 # A cell starting with one of these is a formula to Excel/LibreOffice; we export it as text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-PDF_BASE_URL = BASE_URL  # documents render against this origin; only our static files resolve under it
+
+
+# WeasyPrint (apps.core.pdf) takes ~0.7 s to import; only the PDF needs it, so it is imported on first use:
+# building the report, CSV/XLSX/JSON and the chart never pay for it.
+def __getattr__(name: str):
+    if name == "PDF_BASE_URL":  # documents render against this origin; only our static files resolve under it
+        from apps.core.pdf import BASE_URL
+
+        return BASE_URL
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def static_path(url: str) -> str | None:
+    """The static file behind one of the PDF's URLs, else None (`apps.core.pdf.static_path`)."""
+    from apps.core.pdf import static_path as find
+
+    return find(url)
+
 
 COLUMNS = [
     ("city", "City"),
@@ -184,4 +199,6 @@ def to_pdf(data: dict, *, departments_detail: dict, chart: str) -> bytes:
             "company": getattr(settings, "PORTAL_COMPANY_NAME", "") or "Telephony Portal",
         },
     )
+    from apps.core.pdf import render_pdf
+
     return render_pdf(html)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.audit import audited
@@ -181,20 +182,66 @@ class RatedCall(models.Model):
             ),
         ]
         indexes = [
-            # The report groups one stored month by department, call type, status and VAT rate and sums
-            # cost and billed seconds: all of it is in this index, so over 10 M stored calls the month is
-            # an index-only range scan instead of a scan of the whole table (docs/billing.md, Speed). It
-            # also serves every "this month, this department" lookup.
-            models.Index(
-                fields=["period", "department", "call_type", "status", "vat_rate", "cost", "billed_seconds"],
-                name="billing_rated_report",
-            ),
+            # Every reader goes through the month (drill-down, "this month, this department", the rating's
+            # own checks) or the contract. The report reads RatedCallSummary, not this table, so the index
+            # stays narrow: each index costs every rating a pass over a month of entries (docs/billing.md).
+            models.Index(fields=["period", "department"], name="billing_rated_period_dept"),
         ]
 
     def __str__(self) -> str:
         return (
             f"call {self.call_id}: {self.get_status_display()} {self.cost if self.cost is not None else '—'}"
         )
+
+
+class RatedCallSummary(models.Model):
+    """The month's rated calls summed per department, call type, status and VAT rate: what the monthly
+    report reads, so its cost follows the number of groups (a few hundred), not the number of calls.
+
+    Kept exact by database triggers on `billing_ratedcall` (migration 0004), in the transaction of every
+    write whatever wrote it: both rating engines, re-rating one contract, the cascade when calls are
+    deleted, a hand-made UPDATE. PostgreSQL: statement-level triggers that add the inserted rows and
+    subtract the deleted ones from their transition tables, one grouped upsert per statement; SQLite:
+    row-level triggers. A group whose calls drop to 0 is deleted, so the table always equals
+    `GROUP BY period, department, call_type, status, vat_rate` over `billing_ratedcall` (tested).
+    """
+
+    period = period_field()
+    department = models.ForeignKey(
+        "company.Department",
+        on_delete=models.DO_NOTHING,  # mirrors the ratings, which already protect the department
+        related_name="+",
+        null=True,
+        blank=True,
+        db_constraint=False,
+        db_index=False,
+        verbose_name=_("department"),
+    )
+    call_type = models.CharField(_("call type"), max_length=16, blank=True)
+    status = models.CharField(_("status"), max_length=16)
+    vat_rate = models.DecimalField(_("VAT rate, %"), max_digits=5, decimal_places=2)
+    calls = models.BigIntegerField(_("calls"))
+    billed_seconds = models.BigIntegerField(_("billed seconds"))
+    cost = models.DecimalField(_("cost, net"), max_digits=18, decimal_places=2)  # unrated calls add 0
+
+    class Meta:
+        verbose_name = _("rated calls summary")
+        verbose_name_plural = _("rated calls summaries")
+        constraints = [
+            # One row per group; Unassigned (no department) is a group too, hence the COALESCE (the
+            # triggers' upsert names this same expression as its conflict target).
+            models.UniqueConstraint(
+                models.F("period"),
+                Coalesce(models.F("department_id"), models.Value(0), output_field=models.IntegerField()),
+                models.F("call_type"),
+                models.F("status"),
+                models.F("vat_rate"),
+                name="%(app_label)s_%(class)s_group",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m} {self.department_id or '-'} {self.call_type} {self.status}: {self.calls}"
 
 
 class ChargeAllocation(models.Model):

@@ -10,7 +10,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
 
 from apps.billing import exports
 from apps.billing.models import ChargeAllocation, CostReport, RatedCall
@@ -106,6 +108,34 @@ def test_allocating_again_replaces_the_months_allocation(world):
     first = list(ChargeAllocation.objects.values_list("department_id", "amount"))
     charges_allocate(month=MARCH)
     assert list(ChargeAllocation.objects.values_list("department_id", "amount")) == first
+
+
+def test_allocation_does_a_fixed_number_of_queries_whatever_the_number_of_numbers_and_charges(
+    world, django_assert_max_num_queries
+):
+    def add(count: int) -> None:
+        for _ in range(count):
+            NumberAssignmentFactory(department=world.office, valid_from=dt.date(2026, 3, 11))
+            RecurringChargeFactory(contract=world.contract, department=world.sales, amount=D("10.00"))
+
+    add(2)
+    with CaptureQueriesContext(connection) as few:
+        charges_allocate(month=MARCH)
+    add(40)
+    with django_assert_max_num_queries(len(few)):
+        written = charges_allocate(month=MARCH)
+    # 43 numbers (each held 21 days by KZN-2, 10 days by no one) + 42 charges + the world's own.
+    assert ChargeAllocation.objects.filter(period=MARCH.first_day).count() == written
+    assert ChargeAllocation.objects.filter(period=MARCH.first_day, number__isnull=False).count() == 1 + 42 * 2
+    newest = NumberAssignment.objects.latest("pk").number
+    assert shares(number=newest) == {"KZN-2": D("338.71"), None: D("161.29")}
+    # Nothing changed since: the same shares are read back and nothing is written.
+    with CaptureQueriesContext(connection) as again:
+        assert charges_allocate(month=MARCH) == written
+    assert not [q for q in again.captured_queries if q["sql"].startswith(("INSERT", "DELETE", "UPDATE"))]
+    NumberAssignment.objects.filter(number=newest).update(valid_from=dt.date(2026, 3, 1))
+    charges_allocate(month=MARCH)
+    assert shares(number=newest) == {"KZN-2": D("500.00")}
 
 
 @pytest.fixture
