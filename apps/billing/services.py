@@ -808,10 +808,30 @@ USAGE_BY_TYPE = {
 COUNTED = (rating.Status.RATED.value, rating.Status.FREE.value, rating.Status.UNRATED.value)
 
 
+# pg_advisory_xact_lock(namespace, key): the first number keeps our locks apart from anyone else's.
+MONTH_LOCK_NAMESPACE = 0x7E1E
+
+
+def month_lock(month: Month) -> None:
+    """Hold the month's report lock until the current transaction ends (PostgreSQL).
+
+    Two builds of one month at once would each replace the month's fee allocation and both insert it;
+    the second now waits for the first and then finds the shares already stored. SQLite lets one writer
+    at a time through anyway (the second build's write fails "database is locked" instead of doubling).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)",
+                [MONTH_LOCK_NAMESPACE, month.first_day.year * 100 + month.first_day.month],
+            )
+
+
 @transaction.atomic
 def cost_report_build(*, month: Month) -> CostReport:
     """Build (or rebuild) the month's report from stored ratings and a fresh fee allocation."""
     period = month.first_day
+    month_lock(month)
     charges_allocate(month=month)
     lines: dict[int | None, CostReportLine] = {}
 

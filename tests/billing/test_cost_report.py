@@ -6,11 +6,12 @@ import csv
 import datetime as dt
 import io
 import json
+import threading
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 
@@ -26,6 +27,7 @@ from apps.billing.services import (
     cost_report_render,
     cost_trend,
     cost_trend_by_department,
+    month_lock,
 )
 from apps.contracts.models import Rate, RecurringCharge
 from apps.telecom.models import NumberAssignment
@@ -108,6 +110,78 @@ def test_allocating_again_replaces_the_months_allocation(world):
     first = list(ChargeAllocation.objects.values_list("department_id", "amount"))
     charges_allocate(month=MARCH)
     assert list(ChargeAllocation.objects.values_list("department_id", "amount")) == first
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_build_of_the_month_waits_for_the_first_and_fees_are_allocated_once(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("the month lock is PostgreSQL's advisory lock")
+    first_holds_lock, first_may_go = threading.Event(), threading.Event()
+    errors = []
+
+    def first():
+        try:
+            with transaction.atomic():
+                month_lock(MARCH)  # what cost_report_build takes first
+                first_holds_lock.set()
+                first_may_go.wait(30)
+                cost_report_build(month=MARCH)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            cost_report_build(month=MARCH)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    a = threading.Thread(target=first)
+    a.start()
+    assert first_holds_lock.wait(30)
+    b = threading.Thread(target=second)
+    b.start()
+    b.join(1.0)
+    waited = b.is_alive()
+    first_may_go.set()
+    a.join(60)
+    b.join(60)
+    assert not errors
+    assert waited, "the second build did not wait for the month's lock"
+    once = ChargeAllocation.objects.count()
+    charges_allocate(month=MARCH)
+    assert ChargeAllocation.objects.count() == once > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_builds_of_a_month_started_together_allocate_its_fees_once(world):
+    expected = charges_allocate(month=MARCH)
+    ChargeAllocation.objects.all().delete()
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL")
+    start = threading.Barrier(2)
+    errors = []
+
+    def build():
+        try:
+            start.wait(30)
+            cost_report_build(month=MARCH)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=build) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors
+    assert ChargeAllocation.objects.filter(period=MARCH.first_day).count() == expected
+    assert CostReport.objects.filter(period=MARCH.first_day).count() == 1
 
 
 def test_allocation_does_a_fixed_number_of_queries_whatever_the_number_of_numbers_and_charges(
