@@ -50,18 +50,11 @@ class Attributor:
         return self.lines.get(trunk) if trunk else None
 
     def department_id(self, started_at: dt.datetime, extension: str, number_id: int | None) -> int | None:
-        day = None  # the call's local day, worked out only when there is something to look up
-        if extension:
-            periods = self.extensions.get(extension)
-            if periods:
-                day = started_at.astimezone(self.tz).date()
-                found = _pick(periods, day)
-                if found is not None:
-                    return found
-        if number_id is not None:
-            periods = self.assignments.get(number_id)
-            if periods:
-                return _pick(periods, day or started_at.astimezone(self.tz).date())
+        # The call's local day is worked out only when there is something to look up on it.
+        if (extension and extension in self.extensions) or (
+            number_id is not None and number_id in self.assignments
+        ):
+            return self.department_on(started_at.astimezone(self.tz).date(), extension, number_id)
         return None
 
     def department_on(self, day: dt.date, extension: str, number_id: int | None) -> int | None:
