@@ -274,7 +274,11 @@ class PostgresCluster:
     def remove(self) -> None:
         try:
             if self.running():
-                self.stop("immediate")
+                try:
+                    self.stop("immediate")
+                except AssertionError:  # pg_ctl could not stop it: the postmaster's pid is line 1
+                    pid = int((self.data / "postmaster.pid").read_text().split()[0])
+                    os.kill(pid, signal.SIGKILL)
         finally:
             shutil.rmtree(self.dir, ignore_errors=True)
 
