@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from zoneinfo import ZoneInfo
 
 import psycopg2
 import pytest
@@ -25,58 +24,9 @@ from apps.calls import tasks
 from apps.calls.models import CallRecord, ImportRun, Source
 from tests.calls.fakes import FakeZadarma
 
-from .conftest import wait_for
+from .conftest import PAGE, wait_for, zadarma_stats
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow, pytest.mark.postgres]
-
-MSK = ZoneInfo("Europe/Moscow")
-PAGE = 1000  # the Zadarma connector's page size (the fake refuses more)
-
-
-class HeldZadarma(FakeZadarma):
-    """The fake Zadarma, plus holds: request number n (0-based) waits until the test releases it."""
-
-    def __init__(self, **kwargs):
-        super().__init__(rate_window=0.001, **kwargs)  # no 429s: the faults here are ours, not the vendor's
-        self.holds: dict[int, tuple[threading.Event, threading.Event]] = {}
-        self.delay = 0.0
-
-    def hold(self, n: int) -> tuple[threading.Event, threading.Event]:
-        """(arrived, release) for request number n."""
-        self.holds[n] = (threading.Event(), threading.Event())
-        return self.holds[n]
-
-    def handle(self, method, path, query, headers, body):
-        n = len(self.requests) - 1  # the base class records the request before handing it over
-        if n in self.holds:
-            arrived, release = self.holds[n]
-            arrived.set()
-            release.wait(timeout=120)
-        if self.delay:
-            time.sleep(self.delay)
-        return super().handle(method, path, query, headers, body)
-
-
-def _stats(count: int, *, first: dt.datetime, step: int = 7, start_id: int = 500_000_000) -> list[dict]:
-    """`count` answered calls `step` seconds apart from `first` (UTC), as Zadarma lists them (local time)."""
-    return [
-        {
-            "id": str(start_id + i),
-            "sip": "12345",
-            "callstart": (first + dt.timedelta(seconds=step * i))
-            .astimezone(MSK)
-            .strftime("%Y-%m-%d %H:%M:%S"),
-            "from": "78432000001",
-            "to": "79171234567",
-            "description": "Russia, Mobile",
-            "disposition": "answered",
-            "billseconds": 30 + i % 200,
-            "cost": 2.5,
-            "billcost": 1.25,
-            "currency": "RUB",
-        }
-        for i in range(count)
-    ]
 
 
 def _source(fake: FakeZadarma, **fields) -> Source:
@@ -143,12 +93,6 @@ def _lock_waiters(raw) -> int:
         return cur.fetchone()[0]
 
 
-@pytest.fixture
-def vendor():
-    with HeldZadarma() as fake:
-        yield fake
-
-
 @pytest.mark.django_db(transaction=True)
 def test_database_connections_cut_in_the_middle_of_a_pull_the_pull_retries_and_leaves_no_partial_batch(
     postgres_only, shared_redis, worker, send, vendor
@@ -158,7 +102,7 @@ def test_database_connections_cut_in_the_middle_of_a_pull_the_pull_retries_and_l
     transaction of page 2 (its rows inserted, the run's counters not yet): page 2 must vanish whole,
     page 1 must stay, the watermark must not move, and the retry must finish with every call once."""
     now = timezone.now()
-    vendor.stats = _stats(3 * PAGE + 500, first=now - dt.timedelta(hours=20))
+    vendor.stats = zadarma_stats(3 * PAGE + 500, first=now - dt.timedelta(hours=20))
     ids = [item["id"] for item in vendor.stats]
     source = _source(vendor)
     run = _pull(source)
@@ -204,7 +148,7 @@ def test_database_connections_cut_in_the_middle_of_a_pull_the_pull_retries_and_l
 @pytest.mark.django_db(transaction=True)
 def test_the_same_pull_fired_ten_times_at_once_runs_once(postgres_only, shared_redis, worker, send, vendor):
     now = timezone.now()
-    vendor.stats = _stats(2 * PAGE + 300, first=now - dt.timedelta(hours=10))
+    vendor.stats = zadarma_stats(2 * PAGE + 300, first=now - dt.timedelta(hours=10))
     vendor.delay = 0.2  # slow pages, so the ten deliveries overlap the one that runs
     source = _source(vendor)
     run = _pull(source)
@@ -223,7 +167,7 @@ def test_the_same_pull_fired_ten_times_at_once_runs_once(postgres_only, shared_r
 @pytest.mark.django_db(transaction=True)
 def test_pulls_resume_after_redis_crashes_and_comes_back(postgres_only, private_redis, worker, send, vendor):
     now = timezone.now()
-    vendor.stats = _stats(PAGE + 200, first=now - dt.timedelta(hours=5))
+    vendor.stats = zadarma_stats(PAGE + 200, first=now - dt.timedelta(hours=5))
     source = _source(vendor, schedule_minutes=15)
     first = _pull(source)
     page2_arrived, page2_release = vendor.hold(1)
@@ -241,7 +185,9 @@ def test_pulls_resume_after_redis_crashes_and_comes_back(postgres_only, private_
 
     # Late records reach the vendor while Redis is away (inside the next pull's overlap window).
     window_end = ImportRun.objects.get(pk=first.pk).window_end
-    vendor.stats += _stats(300, first=window_end - dt.timedelta(minutes=10), step=1, start_id=600_000_000)
+    vendor.stats += zadarma_stats(
+        300, first=window_end - dt.timedelta(minutes=10), step=1, start_id=600_000_000
+    )
     time.sleep(3)
     private_redis.start()
     Source.objects.filter(pk=source.pk).update(last_pull_at=timezone.now() - dt.timedelta(hours=1))
@@ -267,7 +213,7 @@ def test_a_command_line_pull_whose_database_connections_are_cut_fails_cleanly(po
     from apps.calls import services
 
     now = timezone.now()
-    vendor.stats = _stats(2 * PAGE + 500, first=now - dt.timedelta(hours=8))
+    vendor.stats = zadarma_stats(2 * PAGE + 500, first=now - dt.timedelta(hours=8))
     source = _source(vendor)
     run = _pull(source)
     arrived, release = vendor.hold(2)  # page 1 stored, page 2 in hand
