@@ -33,7 +33,7 @@ from apps.contracts.models import Contract, Tariff
 from apps.telecom.models import Line, PhoneNumber
 
 from . import rating
-from .models import RatedCall
+from .models import RatedCall, RatedCallSummary
 
 # A destination Python and SQL agree on without Python: optional `+`, then ASCII digits only.
 PLAIN_NUMBER = r"^\+?[0-9]+$"
@@ -89,6 +89,16 @@ calls AS (
     WHERE c.started_at >= %(start)s AND c.started_at < %(end)s
     OFFSET 0
 )"""
+
+_MONTH_OF_CALLS = "WHERE c.started_at >= %(start)s AND c.started_at < %(end)s"
+assert _CALLS.count(_MONTH_OF_CALLS) == 1
+_ODD_CALLS = _CALLS.replace(
+    _MONTH_OF_CALLS,
+    _MONTH_OF_CALLS
+    + " AND c.disposition = %(answered)s"
+    + " AND (coalesce(c.caller, '') !~ %(plain)s OR coalesce(c.callee, '') !~ %(plain)s)",
+).strip()
+_ODD_CONDITION = "WHERE answered AND (outbound OR itf) AND raw !~ %(plain)s"
 
 # The contract and tariff in force per line or number and day of the month (a few rows per thing).
 _COVER = """
@@ -349,12 +359,10 @@ def _prepare(cursor, *, month: rating.Month, params: dict) -> dict:
     for table in ("rating_line", "rating_number", "rating_cover"):
         cursor.execute(f"ANALYZE {table}")
 
-    # Numbers that are not plain digits: Python's rules decide (and word the reason).
-    cursor.execute(
-        f"WITH {_CALLS} SELECT id, raw, area FROM calls "
-        f"WHERE answered AND (outbound OR itf) AND raw !~ %(plain)s",
-        params,
-    )
+    # Numbers that are not plain digits: Python's rules decide (and word the reason). The calls are first
+    # narrowed on the table itself (answered, either number not plain) — a superset of what the condition
+    # below keeps — so the joins run for those few calls, not for the whole month.
+    cursor.execute(f"WITH {_ODD_CALLS} SELECT id, raw, area FROM calls {_ODD_CONDITION}", params)
     odd = []
     for call_id, raw, area in cursor.fetchall():
         dest = rating.destination_digits(raw, area_code=area)
@@ -398,18 +406,18 @@ def store(*, month: rating.Month, contract_id: int | None, now: dt.datetime, zon
     """
     params = parameters(month=month, contract_id=contract_id, now=now, zone=zone)
     with connection.cursor() as cursor:
-        shape = _prepare(cursor, month=month, params=params)
-        params["max_prefix"] = shape["max_prefix"]
-        sql = statement(included=shape["included"], contract_id=contract_id)
-        table = RatedCall._meta.db_table
         # Sorting and hashing a month of probes in memory rather than in temporary files.
         cursor.execute("SHOW work_mem")
         work_mem = cursor.fetchone()[0]
         cursor.execute("SELECT set_config('work_mem', %s, true)", [WORK_MEM])
-        # Compiling this statement (JIT) costs more than it saves on a month of calls.
+        # Compiling these statements (JIT) costs more than it saves on a month of calls.
         cursor.execute("SHOW jit")
         jit = cursor.fetchone()[0]
         cursor.execute("SELECT set_config('jit', 'off', true)")
+        shape = _prepare(cursor, month=month, params=params)
+        params["max_prefix"] = shape["max_prefix"]
+        sql = statement(included=shape["included"], contract_id=contract_id)
+        table = RatedCall._meta.db_table
         inserted = None
         if contract_id is None:
             cursor.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {table} WHERE period = %(period)s)", params)
@@ -427,16 +435,27 @@ def store(*, month: rating.Month, contract_id: int | None, now: dt.datetime, zon
             calls, unrated, created, changed = cursor.fetchone()
         else:
             created, changed = inserted, 0
-        if contract_id is None:
+        if contract_id is None and inserted is not None:
+            # The month had no rows: every call of the month got exactly one, none can be gone.
+            calls = created
+            cursor.execute(
+                f"SELECT coalesce(sum(calls) FILTER (WHERE status = %(unrated)s), 0)::bigint "
+                f"FROM {RatedCallSummary._meta.db_table} WHERE period = %(period)s",
+                params,
+            )
+            unrated = cursor.fetchone()[0]
+        elif contract_id is None:
             # Every call of the month now has its row in this period; more rows mean calls are gone.
             month_calls = (
                 "SELECT count(*) FROM calls_callrecord WHERE started_at >= %(start)s AND started_at < %(end)s"
             )
             cursor.execute(month_calls, params)
             calls = cursor.fetchone()[0]
+            # The month's summary (kept exact by triggers, docs/billing.md) counts the rows without a scan.
             count_rows = (
-                f"SELECT count(*), count(*) FILTER (WHERE status = %(unrated)s) FROM {table} "
-                "WHERE period = %(period)s"
+                "SELECT coalesce(sum(calls), 0)::bigint, "
+                "coalesce(sum(calls) FILTER (WHERE status = %(unrated)s), 0)::bigint "
+                f"FROM {RatedCallSummary._meta.db_table} WHERE period = %(period)s"
             )
             cursor.execute(count_rows, params)
             rows, unrated = cursor.fetchone()

@@ -306,6 +306,10 @@ def test_sql_engine_equals_the_python_rules_on_every_edge(db, settings, first, s
     every_edge_calls(w)
     run = services.calls_rate(month=MARCH, engine="sql")
     assert run.calls > 300 and run.created == run.calls
+    start, end = MARCH.utc_bounds("Europe/Moscow")
+    month_calls = CallRecord.objects.filter(started_at__gte=start, started_at__lt=end).count()
+    assert run.calls == RatedCall.objects.count() == month_calls  # each call of the month once
+    assert run.unrated == RatedCall.objects.filter(status="unrated").count() > 0
     statuses = set(RatedCall.objects.values_list("status", flat=True))
     assert statuses == {"rated", "free", "internal", "unrated", "not_billable"}
     if included:
