@@ -220,6 +220,9 @@ class ImportRun(TimeStampedModel):
     file_name = models.CharField(_("file name"), max_length=300, blank=True)
     file_sha256 = models.CharField(_("file SHA-256"), max_length=64, blank=True)
     bytes_total = models.BigIntegerField(_("bytes total"), default=0)
+    # An SFTP file's modification time on the server (its own clock), so an unchanged file is not
+    # downloaded again at every pull (apps/calls/sftp.py).
+    remote_mtime = models.BigIntegerField(_("remote modification time"), null=True, blank=True)
     bytes_done = models.BigIntegerField(_("bytes done"), default=0)
     window_start = models.DateTimeField(_("window start"), null=True, blank=True)
     window_end = models.DateTimeField(_("window end"), null=True, blank=True)

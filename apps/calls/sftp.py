@@ -7,7 +7,8 @@ the server's host key fingerprint as `ssh-keygen -lf` prints it (`SHA256:…`), 
 offering another key is refused before any credential is sent, and unknown keys are never accepted.
 
 The bookkeeping is the drop folder's (services.drop_directory_scan): every listed file that has not
-changed for DROP_SETTLE_SECONDS is downloaded into a private temporary directory, then goes through
+changed for DROP_SETTLE_SECONDS, and differs in size or time from the version last imported under its
+name (`ImportRun.remote_mtime`), is downloaded into a private temporary directory, then goes through
 `run_create_for_file` / `run_process` like an upload — the same bytes (same SHA-256) add nothing, a
 file that grew (Master.csv is appended to) is new bytes and is read again whole, its calls already
 stored counting as duplicates. The remote files are only read, never moved or deleted. A file whose
@@ -315,6 +316,16 @@ def sftp_scan(*, source: Source, now: float | None = None) -> list[ImportRun]:
         for remote in _listing(sftp, loc):
             if clock - remote.mtime < services.DROP_SETTLE_SECONDS:
                 continue  # still being written: the next pull takes it
+            seen = ImportRun.objects.filter(
+                source=source,
+                file_name=remote.name,
+                bytes_total=remote.size,
+                remote_mtime=remote.mtime,
+                status=ImportRun.Status.SUCCEEDED,
+            ).first()
+            if seen is not None:  # the same size and time as a version already imported: not fetched again
+                runs.append(seen)
+                continue
             path = f"{loc.directory.rstrip('/')}/{remote.name}" if loc.directory != "." else remote.name
             target = Path(scratch) / "download"
             try:
@@ -332,6 +343,8 @@ def sftp_scan(*, source: Source, now: float | None = None) -> list[ImportRun]:
                     run, _created = services.run_create_for_file(
                         source=source, stream=handle, name=remote.name, store=False
                     )
+                if run.file_name == remote.name:
+                    ImportRun.objects.filter(pk=run.pk).update(remote_mtime=remote.mtime)
                 if run.status == ImportRun.Status.PENDING:  # new, or queued again after a failure
                     run = services.run_process(run_id=run.pk, path=target)
             finally:

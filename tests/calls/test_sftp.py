@@ -74,6 +74,7 @@ class _ReadOnlyFiles(paramiko.SFTPServerInterface):
         except OSError as exc:
             return paramiko.SFTPServer.convert_errno(exc.errno or 13)
         handle.stat = lambda: paramiko.SFTPAttributes.from_stat(os.fstat(handle.readfile.fileno()))
+        self.hooks.setdefault("opened", []).append(local.name)
         if "on_open" in self.hooks:
             self.hooks.pop("on_open")(local)
         return handle
@@ -196,8 +197,15 @@ def test_first_pull_imports_and_a_second_adds_nothing(server):
     assert CallRecord.objects.filter(source=source).count() == 2
     assert not run.file  # the PBX keeps the file; no copy of every grown version piles up here
 
+    assert server.hooks["opened"] == ["Master.csv"]
     again = sftp.sftp_scan(source=source)
-    assert [r.pk for r in again] == [run.pk]  # the same bytes: the same run, nothing added
+    assert [r.pk for r in again] == [run.pk]  # the same file: the same run, nothing added
+    assert server.hooks["opened"] == ["Master.csv"]  # same size and time: not even downloaded again
+
+    # Touched without a change (same bytes, new time): downloaded, recognised by its SHA-256, nothing added.
+    _write(server, "Master.csv", _line(10) + _line(11), age=30)
+    assert [r.pk for r in sftp.sftp_scan(source=source)] == [run.pk]
+    assert server.hooks["opened"] == ["Master.csv", "Master.csv"]
     assert ImportRun.objects.count() == 1 and CallRecord.objects.count() == 2
     assert (server.root / CDR_DIR.lstrip("/") / "Master.csv").exists()  # never moved or deleted
 
@@ -365,3 +373,26 @@ def test_the_source_refuses_an_sftp_location_without_a_valid_host_key(server):
     source.connector, source.settings = "zadarma", {"host_key": sftp.fingerprint(HOST_KEY)}
     with pytest.raises(ValidationError, match="does not read files"):
         source.full_clean()
+
+
+@pytest.mark.django_db
+def test_the_admin_takes_the_private_key_write_only(server, client, django_user_model):
+    source = _source(server)
+    admin = django_user_model.objects.create_superuser("root", "root@example.com", "pw")
+    client.force_login(admin)
+    text = io.StringIO()
+    CLIENT_KEY.write_private_key(text)
+    url = f"/admin/calls/source/{source.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update(settings=form["settings"].value(), new_ssh_key=text.getvalue())
+    answer = client.post(url, data)
+    assert answer.status_code == 302, answer.context["adminform"].form.errors
+    source.refresh_from_db()
+    assert source.ssh_key.strip() == text.getvalue().strip() and source.secret == PASSWORD
+    page = client.get(url).content.decode()
+    assert text.getvalue().splitlines()[1] not in page  # never shown back
+    _write(server, "Master.csv", _line(10))
+    source.secret = ""
+    source.save()
+    assert sftp.sftp_scan(source=source)[0].inserted == 1  # logged in with the key alone
