@@ -396,3 +396,16 @@ def test_the_admin_takes_the_private_key_write_only(server, client, django_user_
     source.secret = ""
     source.save()
     assert sftp.sftp_scan(source=source)[0].inserted == 1  # logged in with the key alone
+
+
+@pytest.mark.django_db
+def test_a_file_of_many_blocks_arrives_whole(server):
+    lines = [
+        master_line(start=f"2025-03-03 {10 + i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d}", answer="",
+                    end="2025-03-03 23:59:59")
+        for i in range(3000)
+    ]  # fmt: skip
+    path = _write(server, "Master.csv", "".join(lines))
+    assert path.stat().st_size > 2 * sftp.CHUNK
+    [run] = sftp.sftp_scan(source=_source(server, host_key=sftp.fingerprint(HOST_KEY) + "="))
+    assert (run.read, run.inserted, run.rejected, run.bytes_total) == (3000, 3000, 0, path.stat().st_size)
