@@ -227,18 +227,25 @@ class Session:
             raise ConnectorError("an SFTP source needs a login (the SSH user name)")
         if not (loc.password or loc.key_text):
             raise ConnectorError("an SFTP source needs a password (the secret) or a private key")
-        try:
-            remaining = []
-            if loc.key_text:
-                remaining = transport.auth_publickey(loc.username, _private_key(loc.key_text))
-            if loc.password and not transport.is_authenticated():
-                remaining = transport.auth_password(loc.username, loc.password)
-            if not transport.is_authenticated():
-                raise ConnectorError(f"{loc.host} wants more to log in {loc.username}: {remaining}")
-        except paramiko.AuthenticationException as exc:
-            raise ConnectorError(f"authentication as {loc.username} on {loc.host} failed: {exc}") from exc
-        except (paramiko.SSHException, EOFError, OSError) as exc:
-            raise ConnectorUnavailable(f"connection to {loc.host} lost while logging in: {exc}") from exc
+        failures: list[str] = []
+        attempts = []
+        if loc.key_text:
+            key = _private_key(loc.key_text)
+            attempts.append(("key", lambda: transport.auth_publickey(loc.username, key)))
+        if loc.password:
+            attempts.append(("password", lambda: transport.auth_password(loc.username, loc.password)))
+        for method, attempt in attempts:  # the key first, then the password
+            try:
+                remaining = attempt()
+            except paramiko.AuthenticationException as exc:
+                failures.append(f"{method}: {exc}")
+                continue
+            except (paramiko.SSHException, EOFError, OSError) as exc:
+                raise ConnectorUnavailable(f"connection to {loc.host} lost while logging in: {exc}") from exc
+            if transport.is_authenticated():
+                return
+            failures.append(f"{method}: the server asks for more ({', '.join(remaining)})")
+        raise ConnectorError(f"authentication as {loc.username} on {loc.host} failed: {'; '.join(failures)}")
 
     def __exit__(self, *exc_info) -> None:
         self.close()

@@ -399,6 +399,22 @@ def test_the_admin_takes_the_private_key_write_only(server, client, django_user_
 
 
 @pytest.mark.django_db
+def test_a_refused_key_falls_back_to_the_password(server):
+    _write(server, "Master.csv", _line(10))
+    text = io.StringIO()
+    paramiko.ECDSAKey.generate().write_private_key(text)  # a key the server does not know
+    [run] = sftp.sftp_scan(source=_source(server, key=text.getvalue()))
+    assert run.inserted == 1
+    with pytest.raises(ConnectorError, match=r"key: .*; password: "):
+        sftp.sftp_scan(source=_source_again(server, key=text.getvalue(), password="wrong"))
+
+
+def _source_again(server, **kwargs) -> Source:
+    Source.objects.filter(slug="kazan-pbx").update(slug="kazan-pbx-old")
+    return _source(server, **kwargs)
+
+
+@pytest.mark.django_db
 def test_a_file_of_many_blocks_arrives_whole(server):
     lines = [
         master_line(start=f"2025-03-03 {10 + i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d}", answer="",
