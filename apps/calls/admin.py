@@ -13,6 +13,13 @@ class SourceForm(forms.ModelForm):
         widget=forms.PasswordInput(render_value=False),
         help_text="Leave blank to keep the stored one.",
     )
+    new_ssh_key = forms.CharField(
+        label="SSH private key (SFTP sources)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off"}),
+        help_text="An unencrypted OpenSSH/PEM key, stored encrypted, never shown back. Leave blank to keep "
+        "the stored one. The server's host key fingerprint goes in settings.host_key.",
+    )
 
     class Meta:
         model = Source
@@ -24,6 +31,8 @@ class SourceForm(forms.ModelForm):
     def save(self, commit=True):
         if self.cleaned_data.get("new_secret"):
             self.instance.secret = self.cleaned_data["new_secret"]
+        if self.cleaned_data.get("new_ssh_key"):
+            self.instance.ssh_key = self.cleaned_data["new_ssh_key"].strip() + "\n"
         return super().save(commit=commit)
 
 

@@ -26,7 +26,7 @@ class SourceQuerySet(models.QuerySet):
 
 
 @audited()
-@crypto.ciphertext_fields("secret_encrypted")
+@crypto.ciphertext_fields("secret_encrypted", "ssh_key_encrypted")
 class Source(TimeStampedModel):
     """One place call records come from: a PBX, an operator account or a file drop, read by one connector.
 
@@ -53,11 +53,14 @@ class Source(TimeStampedModel):
         blank=True,
         help_text=_(
             "The vendor's API: a public https:// address (internal and private addresses are refused). "
-            "For an Asterisk cdr table: postgresql:// or mysql://user@host:port/database."
+            "For an Asterisk cdr table: postgresql:// or mysql://user@host:port/database. "
+            "For files on the PBX: sftp://host[:port]/directory (settings.host_key required)."
         ),
     )
     login = models.CharField(_("login / key id"), max_length=200, blank=True)
     secret_encrypted = models.TextField(_("secret (encrypted)"), blank=True, editable=False)
+    # An SFTP source's private key (apps/calls/sftp.py), kept like the secret: encrypted, write-only.
+    ssh_key_encrypted = models.TextField(_("SSH private key (encrypted)"), blank=True, editable=False)
     pbx_account = models.ForeignKey(
         "telecom.PbxAccount",
         on_delete=models.PROTECT,
@@ -98,6 +101,18 @@ class Source(TimeStampedModel):
         super().clean()
         if not self.url:
             return
+        from .sftp import is_sftp_url, location_problem
+
+        if is_sftp_url(self.url):
+            from .connectors import REGISTRY
+
+            problems = location_problem(self.url, self.settings or {})
+            connector = REGISTRY.get(self.connector)
+            if connector is not None and (connector.can_pull or not _reads_files(connector)):
+                problems.setdefault("connector", f"{self.connector} does not read files; SFTP fetches files")
+            if problems:
+                raise ValidationError(problems)
+            return
         if self.connector == "asterisk_db":
             from .connectors.asterisk_db import database_url_problem
 
@@ -121,6 +136,20 @@ class Source(TimeStampedModel):
     @property
     def has_secret(self) -> bool:
         return bool(self.secret_encrypted)
+
+    @property
+    def ssh_key(self) -> str:
+        return crypto.decrypt(self.ssh_key_encrypted)
+
+    @ssh_key.setter
+    def ssh_key(self, value: str) -> None:
+        self.ssh_key_encrypted = crypto.encrypt(value or "")
+
+
+def _reads_files(connector) -> bool:
+    from .connectors.base import Connector
+
+    return connector.read_file is not Connector.read_file
 
 
 class StatementProfile(TimeStampedModel):
@@ -191,6 +220,9 @@ class ImportRun(TimeStampedModel):
     file_name = models.CharField(_("file name"), max_length=300, blank=True)
     file_sha256 = models.CharField(_("file SHA-256"), max_length=64, blank=True)
     bytes_total = models.BigIntegerField(_("bytes total"), default=0)
+    # An SFTP file's modification time on the server (its own clock), so an unchanged file is not
+    # downloaded again at every pull (apps/calls/sftp.py).
+    remote_mtime = models.BigIntegerField(_("remote modification time"), null=True, blank=True)
     bytes_done = models.BigIntegerField(_("bytes done"), default=0)
     window_start = models.DateTimeField(_("window start"), null=True, blank=True)
     window_end = models.DateTimeField(_("window end"), null=True, blank=True)

@@ -641,13 +641,29 @@ def _drop_move(path: Path, target: Path, run: ImportRun, error: str) -> None:
         )
 
 
+def has_file_location(source: Source) -> bool:
+    """Files to fetch on a schedule: a drop folder on this disk, or a directory on the PBX over SFTP."""
+    from .sftp import is_sftp_url
+
+    return bool((source.settings or {}).get("directory")) or is_sftp_url(source.url)
+
+
+def file_location_scan(*, source: Source) -> list[ImportRun]:
+    """Import the new files of a file source's location (drop folder or SFTP), one run each."""
+    from .sftp import is_sftp_url, sftp_scan
+
+    if is_sftp_url(source.url):
+        return sftp_scan(source=source)
+    return drop_directory_scan(source=source)
+
+
 def drop_sources_due(*, now: dt.datetime | None = None) -> list[int]:
     """Enabled file sources with a drop folder whose scan interval has passed (marked as scanned now,
     so the next beat does not queue them again)."""
     now = now or timezone.now()
     due = []
     for source in Source.objects.enabled().filter(schedule_minutes__isnull=False):
-        if not (source.settings or {}).get("directory") or get_connector(source.connector).can_pull:
+        if not has_file_location(source) or get_connector(source.connector).can_pull:
             continue
         if source.last_pull_at and now - source.last_pull_at < dt.timedelta(minutes=source.schedule_minutes):
             continue

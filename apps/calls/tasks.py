@@ -47,14 +47,23 @@ def pull_due_sources() -> list[int]:
     return run_ids
 
 
-@shared_task(name="calls.scan_drop_folder", acks_late=True)
-def scan_drop_folder(source_id: int) -> list[int]:
-    """Import the new files of a source's drop folder (a redelivered scan finds them moved or known)."""
+@shared_task(bind=True, name="calls.scan_drop_folder", acks_late=True, max_retries=MAX_RETRIES)
+def scan_drop_folder(self, source_id: int) -> list[int]:
+    """Import the new files of a source's drop folder or SFTP directory (a redelivered scan finds them
+    moved or known). An SFTP server that is down or timing out is retried with backoff."""
     from .models import Source
 
     source = Source.objects.get(pk=source_id)
     try:
-        return [run.pk for run in services.drop_directory_scan(source=source)]
+        return [run.pk for run in services.file_location_scan(source=source)]
+    except ConnectorUnavailable as exc:
+        Source.objects.filter(pk=source_id).update(last_error=f"temporarily unavailable: {exc}")
+        if self.request.retries >= MAX_RETRIES:
+            return []  # the next scheduled scan tries again; the source page says why
+        countdown = get_exponential_backoff_interval(
+            BACKOFF_FACTOR, self.request.retries, BACKOFF_MAX, full_jitter=True
+        )
+        raise self.retry(exc=exc, countdown=countdown) from exc
     except ConnectorError as exc:
         Source.objects.filter(pk=source_id).update(last_error=str(exc))
         return []

@@ -52,4 +52,19 @@ def _store_source_secret(canary: str) -> None:
     source.save()
 
 
-SECRETS = [Secret("calls.Source.secret_encrypted", _store_source_secret)]
+def _store_source_ssh_key(canary: str) -> None:
+    from tests.calls.factories import SourceFactory
+
+    source = SourceFactory(
+        url="sftp://pbx.example.com/var/log/asterisk/cdr-csv",
+        login="asterisk",
+        settings={"host_key": "SHA256:" + "A" * 43},
+    )
+    source.ssh_key = canary
+    source.save()
+
+
+SECRETS = [
+    Secret("calls.Source.secret_encrypted", _store_source_secret),
+    Secret("calls.Source.ssh_key_encrypted", _store_source_ssh_key),
+]

@@ -22,7 +22,7 @@ class Command(BaseCommand):
         src = Source.objects.filter(slug=source).first()
         if src is None:
             raise CommandError(f"there is no source {source!r}")
-        if (src.settings or {}).get("directory") and not get_connector(src.connector).can_pull:
+        if services.has_file_location(src) and not get_connector(src.connector).can_pull:
             return self._scan(src, as_json)
         if not get_connector(src.connector).can_pull:
             raise CommandError(f"{src.connector} cannot pull; use import_calls for its files")
@@ -44,12 +44,16 @@ class Command(BaseCommand):
             raise CommandError(run.error)
 
     def _scan(self, src, as_json):
-        """A drop-folder source: import its new files, one run each."""
+        """A drop-folder or SFTP source: import its new files, one run each."""
         from apps.calls.connectors import ConnectorError
 
         try:
-            runs = services.drop_directory_scan(source=src)
+            runs = services.file_location_scan(source=src)
+        except ConnectorUnavailable as exc:
+            Source.objects.filter(pk=src.pk).update(last_error=f"temporarily unavailable: {exc}")
+            raise CommandError(f"source unavailable: {exc}") from exc
         except ConnectorError as exc:
+            Source.objects.filter(pk=src.pk).update(last_error=str(exc))
             raise CommandError(str(exc)) from exc
         summaries = [{"file": run.file_name, **services.run_summary(run)} for run in runs]
         if as_json:
