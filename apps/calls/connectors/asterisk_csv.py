@@ -206,8 +206,13 @@ class AsteriskCsvConnector(Connector):
         return columns_for(list(layout))
 
     def read_file(self, stream: IO[bytes]) -> Iterator[CallRow | Rejected]:
-        records = AsteriskRecords(self)
-        layouts: dict[int, list[str] | None] = {}
+        yield from self.parse(stream, AsteriskRecords(self), lambda count: (self.columns(count),))
+
+    def parse(self, stream: IO[bytes], records: AsteriskRecords, spec_for, fast=None) -> Iterator:
+        """Every row of the file: rejected as it stands (CSV, column count), else `fast(fields, raw, spec)`
+        when given and it answers, else the generic row parser. `spec_for(count)` starts with the columns
+        of a row of `count` fields (None: no layout has that many) and is asked once per count."""
+        layouts: dict[int, tuple] = {}
         for line, fields, raw, error in self.csv_rows(
             stream, encoding=self.settings.get("encoding", "utf-8")
         ):
@@ -215,11 +220,19 @@ class AsteriskCsvConnector(Connector):
                 yield Rejected(line, error, raw)
                 continue
             count = len(fields)
-            columns = layouts[count] if count in layouts else layouts.setdefault(count, self.columns(count))
-            if columns is None or len(columns) != len(fields):
+            spec = layouts.get(count)
+            if spec is None:
+                spec = layouts[count] = spec_for(count)
+            columns = spec[0]
+            if columns is None or len(columns) != count:
                 expected = "16 to 21" if columns is None else str(len(columns))
-                yield Rejected(line, f"expected {expected} columns, found {len(fields)}", raw)
+                yield Rejected(line, f"expected {expected} columns, found {count}", raw)
                 continue
+            if fast is not None:
+                item = fast(fields, raw, spec)
+                if item is not None:
+                    yield item
+                    continue
             try:
                 yield records.row(
                     dict(zip(columns, fields, strict=True)), line=line, key_parts=fields, raw_text=raw
@@ -316,35 +329,8 @@ class MasterCopyLines:
 
     def lines(self, stream: IO[bytes]) -> Iterator[tuple[str, str] | CallRow | Rejected]:
         """(external id, COPY line) for a row handled here; a CallRow or Rejected for the others."""
-        connector = self.connector
-        records = self.records
-        layouts: dict[int, tuple[list[str] | None, int | None, int | None, int | None]] = {}
         fast = self.line if self.enabled else None
-        for line, fields, raw, error in connector.csv_rows(
-            stream, encoding=connector.settings.get("encoding", "utf-8")
-        ):
-            if fields is None:
-                yield Rejected(line, error, raw)
-                continue
-            count = len(fields)
-            spec = layouts.get(count)
-            if spec is None:
-                spec = layouts[count] = self.layout(count)
-            columns = spec[0]
-            if columns is None or len(columns) != count:
-                expected = "16 to 21" if columns is None else str(len(columns))
-                yield Rejected(line, f"expected {expected} columns, found {count}", raw)
-                continue
-            item = fast(fields, raw, spec) if fast is not None else None
-            if item is not None:
-                yield item
-                continue
-            try:
-                yield records.row(
-                    dict(zip(columns, fields, strict=True)), line=line, key_parts=fields, raw_text=raw
-                )
-            except RowInvalid as exc:
-                yield Rejected(line, exc.messages[0], raw)
+        yield from self.connector.parse(stream, self.records, self.layout, fast)
 
     def layout(self, count: int) -> tuple[list[str] | None, int | None, int | None, int | None]:
         """The columns for a row of `count` fields and the places of uniqueid, linkedid and sequence."""
