@@ -47,6 +47,8 @@ EXEMPT = {
     ("apps/calls/services.py", "drop_directory_scan", "Source", "update"): PULL,
     ("apps/calls/services.py", "drop_sources_due", "Source", "update"): PULL,
     ("apps/calls/tasks.py", "scan_drop_folder", "Source", "update"): PULL,
+    ("apps/calls/sftp.py", "sftp_scan", "Source", "update"): PULL,
+    ("apps/calls/management/commands/pull_calls.py", "_scan", "Source", "update"): PULL,
 }
 BULK = {"update", "bulk_create", "bulk_update"}
 MANAGERS = {"objects", "_base_manager", "_default_manager"}
