@@ -49,6 +49,7 @@ from apps.calls.models import CallRecord, Source  # noqa: E402
 from apps.company.models import City, Department  # noqa: E402
 from apps.contracts.models import Contract, ContractLine, Rate, Tariff  # noqa: E402
 from apps.telecom.models import Line, NumberAssignment, PhoneNumber, Provider  # noqa: E402
+from bench.measure import backend_cpu  # noqa: E402
 
 MONTH = Month(2026, 3)
 FIRST, STEP, FREE = 30, 6, 3
@@ -219,19 +220,6 @@ FROM billed
 
 
 _CPU: dict[str, list[float]] = {"R0": [], "T_rate": [], "T_rerate": []}
-
-
-def backend_cpu() -> float | None:
-    """CPU seconds our PostgreSQL backend has used (server on this host only): a figure that a loaded
-    shared machine disturbs far less than wall time, reported next to it."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def timed(fn, cpu_key: str | None = None):

@@ -39,6 +39,7 @@ from django.db import connection, transaction  # noqa: E402
 from apps.billing import services  # noqa: E402
 from apps.billing.rating import Month  # noqa: E402
 from apps.company.models import City, Department  # noqa: E402
+from bench.measure import backend_cpu  # noqa: E402
 
 LAST = Month(2026, 3)
 
@@ -120,19 +121,6 @@ def generate(rows: int, months: int) -> list[int]:
         cursor.execute("VACUUM ANALYZE billing_ratedcall")
     log(f"VACUUM ANALYZE {time.perf_counter() - t0:.1f}s")
     return departments
-
-
-def backend_cpu() -> float | None:
-    """CPU seconds of our PostgreSQL backend (server on this host only): less disturbed by a loaded
-    shared machine than wall time."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def q0() -> tuple[float, Decimal]:

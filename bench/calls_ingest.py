@@ -44,6 +44,7 @@ from django.db import connection  # noqa: E402
 from apps.calls import services  # noqa: E402
 from apps.calls.models import CallRecord, Source  # noqa: E402
 from apps.calls.store import COLUMNS  # noqa: E402
+from bench.measure import backend_cpu  # noqa: E402
 
 MASTER = (
     "accountcode text, src text, dst text, dcontext text, clid text, channel text, dstchannel text, "
@@ -110,29 +111,17 @@ def reset() -> None:
         cursor.execute("DELETE FROM calls_importrun")
 
 
-def server_cpu() -> float | None:
-    """CPU seconds used so far by this connection's PostgreSQL backend (same machine only: /proc)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
-
-
 def timed(label, fn, results):
     reset()
     with connection.cursor() as cursor:
         cursor.execute("CHECKPOINT")
-    server = server_cpu()
+    server = backend_cpu()
     begin, cpu = time.perf_counter(), time.process_time()
     fn()
     seconds = time.perf_counter() - begin
     results[label] = seconds
     results[label + " cpu"] = time.process_time() - cpu
-    after = server_cpu()
+    after = backend_cpu()
     results[label + " server"] = after - server if server is not None and after is not None else float("nan")
     return seconds
 
